@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "workbook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "workbook", targets: ["workbook"]),
+        .library(name: "Workbook", targets: ["Workbook"]),
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
+        .library(name: "WorkbookServer", targets: ["WorkbookServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "Workbook",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.embedInCode("Resources/solidarity.json")],
+            swiftSettings: strict),
+        .target(
+            name: "JSONRPC",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "WorkbookServer",
+            dependencies: ["Workbook", "JSONRPC", .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Resources/openrpc.json")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "workbook",
+            dependencies: [
+                "WorkbookServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "JSONRPCTests",
+            dependencies: ["JSONRPC", .product(name: "NIOTestUtils", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: strict),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook"], swiftSettings: strict),
+        .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
+    ]
+)

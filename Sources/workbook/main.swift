@@ -1,0 +1,2 @@
+import WorkbookServer
+print(ServerPlaceholder.doc)
