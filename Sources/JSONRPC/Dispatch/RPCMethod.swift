@@ -1,0 +1,83 @@
+/// Where a method runs: on the connection's event loop (cheap, no I/O) or on the blocking pool.
+public enum Execution: Sendable {
+    /// Pure, fast work that never blocks (ping, info, discovery).
+    case inline
+    /// Anything that may block (storage): runs on the thread pool, in order per connection.
+    case blocking
+}
+
+/// How a method accepts an array as params.
+public enum Positional: Sendable, Equatable {
+    /// By-name only: a non-empty array is -32602.
+    case none
+    /// Array elements map, in order, onto these names.
+    case names([String])
+    /// The array itself is decoded as `Params`.
+    case array
+}
+
+/// A JSON-RPC method as a type: its name, its typed params and result, and its handler.
+public protocol RPCMethod: Sendable {
+    /// Typed params, decoded once from the request's own bytes.
+    associatedtype Params: Decodable & Sendable
+    /// The result, encoded once into the reply.
+    associatedtype Result: Encodable & Sendable
+    /// What the handler gets besides its params (per-connection state, services).
+    associatedtype Context
+
+    /// The method name on the wire.
+    static var name: String { get }
+    /// The params object's allowed keys; nil accepts any key (e.g. `initialize`).
+    static var paramKeys: [String]? { get }
+    /// How an array of params is read.
+    static var positional: Positional { get }
+    /// Where the handler runs.
+    static var execution: Execution { get }
+    /// Handles one call.
+    static func handle(_ params: Params, context: Context) throws -> Result
+}
+
+extension RPCMethod {
+    /// By-name params only, by default.
+    public static var positional: Positional { .none }
+    /// Blocking by default: safe for anything touching storage.
+    public static var execution: Execution { .blocking }
+}
+
+extension RPCMethod where Params: RPCParams {
+    /// The keys come from the params type.
+    public static var paramKeys: [String]? { Params.keys }
+}
+
+/// Params types that list their JSON keys, so unknown keys are rejected by name.
+public protocol RPCParams: Decodable, Sendable {
+    /// Every key the params object may hold.
+    static var keys: [String] { get }
+}
+
+/// Params of a method that takes none.
+public struct NoParams: RPCParams, Equatable {
+    /// No keys are allowed.
+    public static let keys: [String] = []
+    /// Creates the empty value.
+    public init() {}
+}
+
+/// A result that is already JSON text, spliced into the reply as is.
+public struct RawJSON: Encodable, Sendable {
+    /// The JSON text.
+    public let bytes: [UInt8]
+    /// Wraps JSON text (the caller guarantees it is valid).
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Encoding through `Encoder` is not supported: the dispatcher splices the bytes directly.
+    public func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath,
+                                                     debugDescription: "RawJSON is spliced, not encoded"))
+    }
+}
+
+/// An empty JSON object result, `{}`.
+public struct EmptyResult: Encodable, Sendable, Equatable {
+    /// Creates the value.
+    public init() {}
+}

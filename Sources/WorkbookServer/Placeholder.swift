@@ -1,2 +1,0 @@
-import Foundation
-public enum ServerPlaceholder { public static var doc: String { String(decoding: PackageResources.openrpc_json, as: UTF8.self) } }

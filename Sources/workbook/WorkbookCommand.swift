@@ -1,0 +1,12 @@
+import ArgumentParser
+import WorkbookServer
+
+/// The `workbook` command: the server and its command-line clients.
+@main
+struct WorkbookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workbook",
+        abstract: "A JSON-RPC 2.0 service for guided-reflection workbooks.",
+        version: ServerIdentity.version,
+        subcommands: [Serve.self, Call.self, OpenRPC.self, Status.self])
+}

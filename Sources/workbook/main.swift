@@ -1,2 +1,0 @@
-import WorkbookServer
-print(ServerPlaceholder.doc)
