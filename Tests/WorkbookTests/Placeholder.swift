@@ -1,2 +1,0 @@
-import XCTest
-final class WorkbookTestsPlaceholder: XCTestCase { func testNothing() {} }
