@@ -30,6 +30,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -41,19 +43,20 @@ let package = Package(
         .executableTarget(
             name: "workbook",
             dependencies: [
-                "WorkbookServer", "JSONRPC",
+                "WorkbookServer", "JSONRPC", "Workbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "JSONRPCTests",
-            dependencies: ["JSONRPC", .product(name: "NIOTestUtils", package: "swift-nio"),
+            dependencies: ["JSONRPC", "TestSupport", .product(name: "NIOTestUtils", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook"], swiftSettings: strict),
         .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer", "TestSupport"], swiftSettings: strict),
     ]
 )

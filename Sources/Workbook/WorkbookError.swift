@@ -25,6 +25,8 @@ public enum WorkbookError: Error, Equatable, Sendable {
     /// A parameter's value is not acceptable (maps to -32602), e.g. U+0000 in text, unknown revision,
     /// a search syntax error, a wrong erase confirmation.
     case invalidArgument(field: String, reason: String)
+    /// Item `index` (0-based) of a batch operation (`answers.saveMany`) failed with `error`; nothing stored.
+    indirect case itemFailed(index: Int, error: WorkbookError)
 }
 
 /// Why storage failed.

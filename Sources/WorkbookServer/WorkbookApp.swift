@@ -12,6 +12,8 @@ public final class WorkbookApp: Sendable {
     public let store: WorkbookStore
     /// Where logs go.
     public let logger: Logger
+    /// Fans the change log out to subscribers.
+    public let changes: ChangeHub
 
     /// Opens the store named by `configuration` (and its packs); problems with packs are logged and skipped.
     public init(configuration: ServerConfiguration, logger: Logger) throws(WorkbookError) {
@@ -27,6 +29,7 @@ public final class WorkbookApp: Sendable {
         } else {
             store = try WorkbookStore.open(path: configuration.databasePath, catalog: catalog, options: options)
         }
+        changes = ChangeHub(store: store, logger: logger)
     }
 
     /// `server.info` for a connection using `framing`.
@@ -86,8 +89,10 @@ public struct WorkbookService: RPCService {
         ConnectionContext(app: app, connection: connection)
     }
 
-    /// Nothing to release yet.
-    public func close(_ context: ConnectionContext) {}
+    /// Drops the connection's subscriptions.
+    public func close(_ context: ConnectionContext) {
+        if let connection = context.connection { app.changes.remove(connection) }
+    }
 
     /// Runs one message in-process (no transport) and returns the reply text, if any.
     public func handle(message: [UInt8], context: ConnectionContext) -> [UInt8]? {

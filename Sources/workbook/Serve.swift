@@ -9,7 +9,7 @@ import WorkbookServer
 /// `workbook serve`
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve JSON-RPC on stdio and/or a Unix socket (default: the default socket).")
+        abstract: "Serve JSON-RPC on stdio, a Unix socket and/or HTTP + WebSocket (default: the default socket).")
 
     @Flag(help: "Serve on stdin/stdout (stdout carries protocol bytes only).")
     var stdio = false
@@ -17,6 +17,19 @@ struct Serve: ParsableCommand {
     @Option(name: .long, defaultAsFlag: "", parsing: .next,
             help: "Serve on a Unix socket; without a value, the default socket path.")
     var socket: String?
+
+    @Option(name: .long, defaultAsFlag: "", parsing: .next,
+            help: "Serve the web page and JSON-RPC over WebSocket (/rpc) on HOST:PORT (default 127.0.0.1, a free port).")
+    var http: String?
+
+    @Option(name: .long, help: "With --http: admit a third-party front end from this origin (repeatable).")
+    var allowOrigin: [String] = []
+
+    @Flag(help: "With --http: allow binding an address other than loopback.")
+    var allowRemote = false
+
+    @Option(help: "With --http: serve the page from this directory instead of the built-in copy.")
+    var webRoot: String?
 
     @Option(help: "The SQLite database file.")
     var database: String?
@@ -43,6 +56,14 @@ struct Serve: ParsableCommand {
                               ("--max-subscriber-queue", maxSubscriberQueue)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if let http {
+            do {
+                let address = try HTTPAddress.parse(http)
+                if !allowRemote, !HTTPAddress.isLoopback(address.host) {
+                    throw ValidationError("--http \(http) is not a loopback address; add --allow-remote to serve it")
+                }
+            } catch let error as HTTPAddressError { throw ValidationError(error.description) }
+        }
     }
 
     func run() throws {
@@ -64,6 +85,7 @@ struct Serve: ParsableCommand {
         do { app = try WorkbookApp(configuration: configuration, logger: logger) } catch {
             fail(CLIError(exitCode: 1, message: "workbook: cannot open the database \(configuration.databasePath): \(error)"))
         }
+        app.changes.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let pool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
         pool.start()
@@ -71,8 +93,9 @@ struct Serve: ParsableCommand {
                                logger: logger, maxQueuedNotifications: maxSubscriberQueue)
         let done = DispatchSemaphore(value: 0)
         let stdioTransport = StdioTransport()
+        var webToken: String?
         do {
-            if socket != nil || !stdio {
+            if socket != nil || (!stdio && http == nil) {
                 let path = (socket?.isEmpty ?? true) ? SocketPath.defaultPath() : socket!
                 try server.listen(unixSocket: path)
             }
@@ -80,6 +103,7 @@ struct Serve: ParsableCommand {
                 let channel = try stdioTransport.start(on: server)
                 channel.closeFuture.whenComplete { _ in done.signal() }
             }
+            if let http { webToken = try serveWeb(http, on: server, logger: logger) }
         } catch {
             fail(CLIError(exitCode: 1, message: "workbook: \(error)"))
         }
@@ -95,9 +119,25 @@ struct Serve: ParsableCommand {
         }
         done.wait()
         server.shutdown()
+        if let webToken { HTTPAddress.removeToken(webToken, at: HTTPAddress.defaultTokenPath()) }
         stdioTransport.flush()
         _ = signals
         logger.info("stopped")
         Foundation.exit(0)
+    }
+
+    /// Starts the web listener, writes the token file and prints the ready URL (the only place the
+    /// token is shown). Returns the token.
+    private func serveWeb(_ address: String, on server: RPCServer<WorkbookService>, logger: Logger) throws -> String {
+        let (host, port) = try HTTPAddress.parse(address)
+        let files = webRoot.map { HTTPFiles.directory($0) } ?? HTTPFiles.embedded(WebAssets.files)
+        let endpoint = try server.listen(http: HTTPOptions(host: host, port: port, allowRemote: allowRemote,
+                                                           allowedOrigins: allowOrigin, files: files))
+        if !HTTPAddress.isLoopback(host) {
+            logger.warning("--http binds \(host), reachable from other machines: anyone with the token can read and change every answer")
+        }
+        try HTTPAddress.writeToken(endpoint.token, to: HTTPAddress.defaultTokenPath())
+        FileHandle.standardError.write(Data("workbook: web page ready at \(endpoint.readyURL)\n".utf8))
+        return endpoint.token
     }
 }

@@ -8,5 +8,6 @@ struct WorkbookCommand: ParsableCommand {
         commandName: "workbook",
         abstract: "A JSON-RPC 2.0 service for guided-reflection workbooks.",
         version: ServerIdentity.version,
-        subcommands: [Serve.self, Call.self, OpenRPC.self, Status.self])
+        subcommands: [Serve.self, Call.self, ProgressCommand.self, Next.self, AnswerCommand.self, ExportCommand.self,
+                      ImportCommand.self, Backup.self, Restore.self, Packs.self, Status.self, OpenRPC.self])
 }

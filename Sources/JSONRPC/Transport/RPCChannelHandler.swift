@@ -99,6 +99,7 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
             queueHead += 1
             if prepared.isInline {
                 if let reply = prepared.run(appContext) { write(reply, context: context); wrote = true }
+                runAfterReplyActions(context: context)
                 continue
             }
             running = true
@@ -114,6 +115,7 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
                         write(Reply.failure(id: .null, error: .busy("shutting down")), context: context)
                     }
                     context.flush()
+                    runAfterReplyActions(context: context)
                     pump(context: context)
                 }
         }
@@ -123,6 +125,14 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
         }
         if wrote { context.flush() }
         closeIfDrained(context: context)
+    }
+
+    /// Actions a handler registered to run once its reply is out (flushes first so they cannot overtake it).
+    private func runAfterReplyActions(context: ChannelHandlerContext) {
+        let actions = connection.takeAfterReplyActions()
+        guard !actions.isEmpty else { return }
+        context.flush()
+        for action in actions { action() }
     }
 
     private func write(_ body: [UInt8], context: ChannelHandlerContext) {

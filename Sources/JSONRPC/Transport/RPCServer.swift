@@ -40,8 +40,9 @@ public final class RPCServer<Service: RPCService>: Sendable {
     public var connectionCount: Int { state.withLockedValue { $0.connections.count } }
 
     /// Installs the framing decoder and the RPC handler on a new channel, or refuses it when over
-    /// the connection limit.
-    func adopt(_ channel: any Channel, transport: String) -> EventLoopFuture<Void> {
+    /// the connection limit. `framed: false` skips the decoder: the caller has already installed a
+    /// handler that emits `InboundFrame`s and frames outbound buffers (the WebSocket bridge).
+    func adopt(_ channel: any Channel, transport: String, framed: Bool = true) -> EventLoopFuture<Void> {
         let limits = service.dispatcher.limits
         let admitted: Int? = state.withLockedValue { s in
             guard !s.shuttingDown, s.connections.count < limits.maxConnections else { return nil }
@@ -63,7 +64,7 @@ public final class RPCServer<Service: RPCService>: Sendable {
                                        maxQueued: maxQueuedNotifications)
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(ByteToMessageHandler(FramingDetector(maxBytes: limits.maxMessageBytes)))
+            if framed { try sync.addHandler(ByteToMessageHandler(FramingDetector(maxBytes: limits.maxMessageBytes))) }
             try sync.addHandler(RPCChannelHandler(service: service, connection: connection,
                                                   threadPool: threadPool, logger: logger))
         }
@@ -89,8 +90,13 @@ public final class RPCServer<Service: RPCService>: Sendable {
         defer { umask(old) }
         let channel = try bootstrap.bind(unixDomainSocketPath: path).wait()
         chmod(path, 0o600)
-        state.withLockedValue { $0.listeners.append((channel, path)) }
+        addListener(channel, path: path)
         logger.info("listening on \(path)")
+    }
+
+    /// Registers a listening channel so `shutdown` closes it (and removes `path`, when given).
+    func addListener(_ channel: any Channel, path: String?) {
+        state.withLockedValue { $0.listeners.append((channel, path)) }
     }
 
     /// Serves the pipe channel `channel` (stdio).

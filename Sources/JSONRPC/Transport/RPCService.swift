@@ -24,7 +24,11 @@ public final class RPCConnection: Sendable {
     /// Most notifications that may wait unsent before `send` refuses.
     public let maxQueued: Int
 
-    private struct State { var framing: Framing?; var queued = 0 }
+    private struct State {
+        var framing: Framing?
+        var queued = 0
+        var afterReply: [@Sendable () -> Void] = []
+    }
 
     init(transport: String, number: Int, channel: any Channel, maxQueued: Int) {
         self.transport = transport; self.number = number; self.channel = channel; self.maxQueued = maxQueued
@@ -62,6 +66,20 @@ public final class RPCConnection: Sendable {
             }
         }
         return true
+    }
+
+    /// Runs `action` once the reply to the request being handled now has been written (e.g. to
+    /// start notifications that must not overtake that reply).
+    public func afterReply(_ action: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.afterReply.append(action) }
+    }
+
+    /// Takes the actions registered by `afterReply`.
+    func takeAfterReplyActions() -> [@Sendable () -> Void] {
+        state.withLockedValue { s in
+            defer { s.afterReply = [] }
+            return s.afterReply
+        }
     }
 
     /// Closes the connection.

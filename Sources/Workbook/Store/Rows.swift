@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+/// Row → domain value decoding, with the column lists the queries select.
+enum Rows {
+    static let passColumns = "id, workbookId, title, startedAt, closedAt"
+    static let answerColumns = "promptId, passId, text, status, revision, updatedAt, client"
+    static let revisionColumns = "uuid, passId, promptId, revision, text, status, at, client, packVersion, reason"
+    static let changeColumns = "cursor, type, workbookId, passId, promptId, revision, status, at, client"
+
+    static func pass(_ row: Row) -> Pass {
+        Pass(id: row["id"], workbookId: row["workbookId"], title: row["title"], startedAt: row["startedAt"],
+             closedAt: row["closedAt"])
+    }
+
+    static func answer(_ row: Row) -> Answer {
+        Answer(promptId: row["promptId"], passId: row["passId"], text: row["text"],
+               status: status(row["status"]), revision: row["revision"], updatedAt: row["updatedAt"],
+               client: row["client"])
+    }
+
+    static func revision(_ row: Row) -> Revision {
+        Revision(uuid: row["uuid"], passId: row["passId"], promptId: row["promptId"], revision: row["revision"],
+                 text: row["text"], status: status(row["status"]), at: row["at"], client: row["client"],
+                 packVersion: row["packVersion"], reason: row["reason"])
+    }
+
+    static func change(_ row: Row) -> Change {
+        let statusText: String? = row["status"]
+        return Change(cursor: row["cursor"], type: ChangeType(rawValue: row["type"]) ?? .answerSaved,
+                      workbookId: row["workbookId"], passId: row["passId"], promptId: row["promptId"],
+                      revision: row["revision"], status: statusText.map(status), at: row["at"],
+                      client: row["client"])
+    }
+
+    /// The CHECK constraint guarantees one of the three.
+    static func status(_ text: String) -> AnswerStatus { AnswerStatus(rawValue: text) ?? .draft }
+}
+
+extension WorkbookStore {
+    /// Appends one entry to the change log.
+    func appendChange(_ db: Database, _ type: ChangeType, workbookId: String, passId: String?,
+                      promptId: String? = nil, revision: Int? = nil, status: AnswerStatus? = nil,
+                      at: String, client: String) throws {
+        try db.execute(sql: """
+            INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [type.rawValue, workbookId, passId, promptId, revision, status?.rawValue, at, client])
+    }
+
+    /// The current answer of one prompt in one pass.
+    func fetchAnswer(_ db: Database, passId: String, promptId: String) throws -> Answer? {
+        try Row.fetchOne(db, sql: "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?",
+                         arguments: [passId, promptId]).map(Rows.answer)
+    }
+
+    /// The pack version answers to `workbookId` are written against ("" for an unloaded workbook).
+    func packVersion(_ workbookId: String) -> String { catalog.pack(workbookId)?.version ?? "" }
+
+    /// Rejects U+0000 (GRDB reads TEXT as C strings) in any free text a request stores.
+    func checkNoNUL(_ text: String, field: String) throws(WorkbookError) {
+        if text.utf8.contains(0) { throw .invalidArgument(field: field, reason: "must not contain U+0000") }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+
+extension WorkbookStore {
+    /// `answers.save`: a new revision unless text (byte for byte) and status equal the current ones.
+    ///
+    /// `status` omitted keeps the current status when it is draft or final, else draft (an autosave
+    /// after "Done" does not silently un-finish an answer); `skipped` is refused (use `answersSkip`).
+    public func answersSave(_ params: AnswersSaveParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
+        let now = timestamp()
+        let answer = try write { db in try applySave(db, params, at: now, client: client) }
+        return AnswersSaveResult(answer: answer, revision: answer.revision)
+    }
+
+    /// `answers.saveMany`: items in order in one transaction; the first failure aborts all of them and
+    /// is reported as `itemFailed(index:error:)`.
+    public func answersSaveMany(_ params: AnswersSaveManyParams, client: String) throws(WorkbookError) -> AnswersSaveManyResult {
+        let now = timestamp()
+        let answers = try write { db in
+            var answers: [Answer] = []
+            for (index, item) in params.items.enumerated() {
+                do {
+                    answers.append(try applySave(db, item, at: now, client: client))
+                } catch let error as WorkbookError {
+                    throw WorkbookError.itemFailed(index: index, error: error)
+                }
+            }
+            return answers
+        }
+        return AnswersSaveManyResult(answers: answers)
+    }
+
+    /// `answers.get`: the current answer, or nil (also when the workbook has no pass yet).
+    public func answersGet(_ params: AnswersGetParams) throws(WorkbookError) -> Answer? {
+        try read { db in
+            guard let pass = try answerPass(db, promptId: params.promptId, passId: params.passId) else { return nil }
+            return try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+        }
+    }
+
+    /// `answers.history`: every revision, oldest first (works for prompt ids that left the pack when
+    /// `passId` is given).
+    public func answersHistory(_ params: AnswersHistoryParams) throws(WorkbookError) -> [Revision] {
+        try read { db in
+            guard let pass = try answerPass(db, promptId: params.promptId, passId: params.passId) else { return [] }
+            return try Row.fetchAll(db, sql: """
+                SELECT \(Rows.revisionColumns) FROM revisions WHERE passId = ? AND promptId = ? ORDER BY revision
+                """, arguments: [pass.id, params.promptId]).map(Rows.revision)
+        }
+    }
+
+    /// `answers.list`: the answers of one pass in reading order (ids no longer in the pack last, by id).
+    public func answersList(_ params: AnswersListParams) throws(WorkbookError) -> [Answer] {
+        try read { db in
+            let (_, pass) = try resolveWorkbook(db, workbookId: params.workbookId, passId: params.passId)
+            guard let pass else { return [] }
+            var sql = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ?"
+            var args: StatementArguments = [pass.id]
+            if let status = params.status { sql += " AND status = ?"; args += [status.rawValue] }
+            let answers = try Row.fetchAll(db, sql: sql, arguments: args).map(Rows.answer)
+            return answers.sorted { a, b in
+                let (x, y) = (catalog.prompt(a.promptId)?.index ?? Int.max, catalog.prompt(b.promptId)?.index ?? Int.max)
+                return x != y ? x < y : a.promptId < b.promptId
+            }
+        }
+    }
+
+    /// `answers.skip`: status skipped, the current text kept (the reason goes to the revision's
+    /// `reason`); skipping a skipped answer changes nothing.
+    public func answersSkip(_ params: AnswersSkipParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
+        guard let location = catalog.prompt(params.promptId) else { throw .promptNotFound(promptId: params.promptId) }
+        if let reason = params.reason { try checkNoNUL(reason, field: "reason") }
+        let now = timestamp()
+        let answer = try write { db in
+            let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
+            let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+            try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
+            if let current, current.status == .skipped { return current }
+            return try appendRevision(db, pass: pass, promptId: params.promptId, text: current?.text ?? "",
+                                      status: .skipped, current: current, reason: params.reason,
+                                      change: .answerSkipped, at: now, client: client)
+        }
+        return AnswersSaveResult(answer: answer, revision: answer.revision)
+    }
+
+    /// `answers.restore`: appends a revision copying revision `revision`'s text and status (nothing
+    /// when they equal the current ones); an unknown revision is an invalid argument.
+    public func answersRestore(_ params: AnswersRestoreParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
+        guard let location = catalog.prompt(params.promptId) else { throw .promptNotFound(promptId: params.promptId) }
+        let now = timestamp()
+        let answer = try write { db in
+            let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
+            let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+            try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
+            guard let source = try Row.fetchOne(db, sql: """
+                SELECT \(Rows.revisionColumns) FROM revisions WHERE passId = ? AND promptId = ? AND revision = ?
+                """, arguments: [pass.id, params.promptId, params.revision]).map(Rows.revision)
+            else { throw WorkbookError.invalidArgument(field: "revision", reason: "no revision \(params.revision) of \(params.promptId) in pass \(pass.id)") }
+            if let current, current.status == source.status, current.text.utf8.elementsEqual(source.text.utf8) {
+                return current
+            }
+            return try appendRevision(db, pass: pass, promptId: params.promptId, text: source.text, status: source.status,
+                                      current: current, reason: "restored from revision \(source.revision)",
+                                      change: .answerRestored, at: now, client: client)
+        }
+        return AnswersSaveResult(answer: answer, revision: answer.revision)
+    }
+
+    /// One save inside the caller's transaction.
+    func applySave(_ db: Database, _ params: AnswersSaveParams, at now: String, client: String) throws -> Answer {
+        guard let location = catalog.prompt(params.promptId) else { throw WorkbookError.promptNotFound(promptId: params.promptId) }
+        try checkNoNUL(params.text, field: "text")
+        let bytes = params.text.utf8.count
+        if bytes > options.maxAnswerBytes {
+            throw WorkbookError.answerTooLarge(promptId: params.promptId, bytes: bytes, limit: options.maxAnswerBytes)
+        }
+        if params.status == .skipped {
+            throw WorkbookError.invalidArgument(field: "status", reason: "must be draft or final (use answers.skip)")
+        }
+        let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
+        let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+        try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
+        let status = params.status ?? (current?.status == .final ? .final : .draft)
+        if let current, current.status == status, current.text.utf8.elementsEqual(params.text.utf8) { return current }
+        return try appendRevision(db, pass: pass, promptId: params.promptId, text: params.text, status: status,
+                                  current: current, reason: nil, change: .answerSaved, at: now, client: client)
+    }
+
+    /// Throws `revisionConflict` (with the current answer) when `expected` is given and differs.
+    func checkExpected(_ expected: Int?, current: Answer?, promptId: String, passId: String) throws {
+        guard let expected else { return }
+        let revision = current?.revision ?? 0
+        if expected != revision {
+            throw WorkbookError.revisionConflict(promptId: promptId, passId: passId, currentRevision: revision, current: current)
+        }
+    }
+
+    /// Appends revision current+1, makes it the current answer (the FTS triggers follow) and logs `change`.
+    func appendRevision(_ db: Database, pass: Pass, promptId: String, text: String, status: AnswerStatus,
+                        current: Answer?, reason: String?, change: ChangeType, at now: String,
+                        client: String) throws -> Answer {
+        let revision = (current?.revision ?? 0) + 1
+        let version = packVersion(pass.workbookId)
+        try db.execute(sql: """
+            INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [UUID().uuidString.lowercased(), pass.id, promptId, revision, text, status.rawValue, now,
+                             client, version, reason])
+        let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
+                            updatedAt: now, client: client)
+        try upsertAnswer(db, answer, packVersion: version)
+        try appendChange(db, change, workbookId: pass.workbookId, passId: pass.id, promptId: promptId,
+                         revision: revision, status: status, at: now, client: client)
+        return answer
+    }
+
+    /// Writes the current answer of (pass, prompt).
+    func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String) throws {
+        try db.execute(sql: """
+            INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
+              revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
+              packVersion = excluded.packVersion, words = excluded.words
+            """, arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
+                             answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text)])
+    }
+
+    /// The pass a per-prompt read uses; a named pass may hold prompt ids that left the pack.
+    func answerPass(_ db: Database, promptId: String, passId: String?) throws -> Pass? {
+        let location = catalog.prompt(promptId)
+        if let passId {
+            let pass = try requirePass(db, passId)
+            if let location { try checkPass(pass, belongsTo: location.workbookId) }
+            return pass
+        }
+        guard let location else { throw WorkbookError.promptNotFound(promptId: promptId) }
+        return try newestPass(db, workbookId: location.workbookId, openOnly: false)
+    }
+}

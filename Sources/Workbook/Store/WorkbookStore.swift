@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// Options for opening a store.
+public struct StoreOptions: Sendable {
+    /// Largest answer text accepted, in UTF-8 bytes.
+    public var maxAnswerBytes: Int
+    /// How long a write waits for another connection's lock (several processes may share a file).
+    public var busyTimeout: TimeInterval
+    /// Open without writing anything (no migration, no file creation).
+    public var readOnly: Bool
+    /// The clock for every recorded time (tests inject a fixed one).
+    public var clock: @Sendable () -> Date
+
+    /// Memberwise initializer with the defaults: 1 MiB, 5 s, writable, the system clock.
+    public init(maxAnswerBytes: Int = 1 << 20, busyTimeout: TimeInterval = 5, readOnly: Bool = false,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.maxAnswerBytes = maxAnswerBytes; self.busyTimeout = busyTimeout; self.readOnly = readOnly
+        self.clock = clock
+    }
+}
+
+/// The storage façade: every domain operation, each one transaction. Cheap to copy and share.
+public struct WorkbookStore: Sendable {
+    /// The database connection(s); handlers never need it (tests and benchmarks may).
+    public let writer: any DatabaseWriter
+    /// The loaded workbooks.
+    public let catalog: WorkbookCatalog
+    /// The database file, nil in memory.
+    public let path: String?
+    /// The options the store was opened with.
+    public let options: StoreOptions
+
+    /// The UUID made when the database was created (changes when another database is restored into it).
+    public var databaseId: String {
+        (try? writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'databaseId'") })
+            .flatMap { $0 } ?? ""
+    }
+
+    /// Opens (creating when missing) the database file at `path`: WAL, synchronous=FULL, secure_delete,
+    /// foreign keys, a busy timeout; parent directory 0700 and files 0600 when created here.
+    public static func open(path: String, catalog: WorkbookCatalog,
+                            options: StoreOptions = .init()) throws(WorkbookError) -> WorkbookStore {
+        if !options.readOnly { try FileAccess.prepareDatabaseFile(path) }
+        var config = Configuration()
+        config.readonly = options.readOnly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(options.busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase.
+            if !options.readOnly {
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+            let store = WorkbookStore(writer: pool, catalog: catalog, path: path, options: options)
+            try store.setUp()
+            return store
+        } catch {
+            throw StorageErrors.map(error)
+        }
+    }
+
+    /// An in-memory database (tests, `--database :memory:`).
+    public static func inMemory(catalog: WorkbookCatalog = .standard,
+                                options: StoreOptions = .init()) throws(WorkbookError) -> WorkbookStore {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        do {
+            let queue = try DatabaseQueue(configuration: config)
+            var memoryOptions = options
+            memoryOptions.readOnly = false
+            let store = WorkbookStore(writer: queue, catalog: catalog, path: nil, options: memoryOptions)
+            try store.setUp()
+            return store
+        } catch {
+            throw StorageErrors.map(error)
+        }
+    }
+
+    init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions) {
+        self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
+    }
+
+    /// Migrates, records the database id once, and refreshes the prompt search index.
+    private func setUp() throws {
+        if options.readOnly {
+            let ok = try writer.read { db in try db.tableExists("meta") }
+            if !ok { throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "not a workbook database") }
+            return
+        }
+        try Migrations.migrator.migrate(writer)
+        let now = timestamp()
+        try writer.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('databaseId', ?), ('created', ?)",
+                           arguments: [UUID().uuidString.lowercased(), now])
+            try syncPromptIndex(db)
+        }
+    }
+
+    /// The current time, formatted.
+    func timestamp() -> String { Timestamp.string(options.clock()) }
+
+    /// One write transaction; every error is mapped once.
+    func write<T>(_ body: (Database) throws -> T) throws(WorkbookError) -> T {
+        if options.readOnly { throw WorkbookError.readOnly(reason: "the store was opened read-only") }
+        do { return try writer.write(body) } catch { throw StorageErrors.map(error) }
+    }
+
+    /// One read (a consistent snapshot); every error is mapped once.
+    func read<T>(_ body: (Database) throws -> T) throws(WorkbookError) -> T {
+        do { return try writer.read(body) } catch { throw StorageErrors.map(error) }
+    }
+
+    /// Keeps `prompts_fts` equal to the catalog's prompt texts (rows of other workbooks are left alone).
+    private func syncPromptIndex(_ db: Database) throws {
+        for pack in catalog.packs {
+            let wanted = catalog.prompts(in: pack.id).map { [$0.prompt.id, $0.prompt.text] }
+            let stored = try Row.fetchAll(db, sql: "SELECT promptId, text FROM prompts_fts WHERE workbookId = ? ORDER BY rowid",
+                                          arguments: [pack.id]).map { [$0[0] as String, $0[1] as String] }
+            if stored == wanted { continue }
+            try db.execute(sql: "DELETE FROM prompts_fts WHERE workbookId = ?", arguments: [pack.id])
+            for pair in wanted {
+                try db.execute(sql: "INSERT INTO prompts_fts(workbookId, promptId, text) VALUES (?, ?, ?)",
+                               arguments: [pack.id, pair[0], pair[1]])
+            }
+        }
+    }
+}

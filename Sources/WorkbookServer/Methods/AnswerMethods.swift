@@ -1,0 +1,92 @@
+import JSONRPC
+import Workbook
+
+/// `answers.save`
+public enum AnswersSave: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.save"
+    /// Runs the method.
+    public static func handle(_ params: AnswersSaveParams, context: ConnectionContext) throws -> AnswersSaveResult {
+        try context.store.answersSave(params, client: context.clientName)
+    }
+}
+
+/// `answers.saveMany`
+public enum AnswersSaveMany: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.saveMany"
+    /// Runs the method.
+    public static func handle(_ params: AnswersSaveManyParams, context: ConnectionContext) throws -> AnswersSaveManyResult {
+        try context.store.answersSaveMany(params, client: context.clientName)
+    }
+}
+
+/// `answers.get`
+public enum AnswersGet: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.get"
+    /// Runs the method.
+    public static func handle(_ params: AnswersGetParams, context: ConnectionContext) throws -> Answer? {
+        try context.store.answersGet(params)
+    }
+}
+
+/// `answers.list`
+public enum AnswersList: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.list"
+    /// Runs the method.
+    public static func handle(_ params: AnswersListParams, context: ConnectionContext) throws -> [Answer] {
+        try context.store.answersList(params)
+    }
+}
+
+/// `answers.history`
+public enum AnswersHistory: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.history"
+    /// Runs the method.
+    public static func handle(_ params: AnswersHistoryParams, context: ConnectionContext) throws -> [Revision] {
+        try context.store.answersHistory(params)
+    }
+}
+
+/// `answers.skip`
+public enum AnswersSkip: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.skip"
+    /// Runs the method.
+    public static func handle(_ params: AnswersSkipParams, context: ConnectionContext) throws -> AnswersSaveResult {
+        try context.store.answersSkip(params, client: context.clientName)
+    }
+}
+
+/// `answers.restore`
+public enum AnswersRestore: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.restore"
+    /// Runs the method.
+    public static func handle(_ params: AnswersRestoreParams, context: ConnectionContext) throws -> AnswersSaveResult {
+        try context.store.answersRestore(params, client: context.clientName)
+    }
+}
+
+/// `answers.delete`
+public enum AnswersDelete: RPCMethod {
+    /// The wire name.
+    public static let name = "answers.delete"
+    /// Runs the method.
+    public static func handle(_ params: AnswersDeleteParams, context: ConnectionContext) throws -> DeleteResult {
+        try context.store.answersDelete(params, client: context.clientName)
+    }
+}
+
+/// `data.erase`
+public enum DataErase: RPCMethod {
+    /// The wire name.
+    public static let name = "data.erase"
+    /// Runs the method.
+    public static func handle(_ params: DataEraseParams, context: ConnectionContext) throws -> DeleteResult {
+        try context.store.dataErase(params, client: context.clientName)
+    }
+}

@@ -1,0 +1,62 @@
+import JSONRPC
+import Workbook
+
+/// `progress.get`
+public enum ProgressGet: RPCMethod {
+    /// The wire name.
+    public static let name = "progress.get"
+    /// Runs the method.
+    public static func handle(_ params: ProgressGetParams, context: ConnectionContext) throws -> WorkbookProgress {
+        try context.store.progressGet(params)
+    }
+}
+
+/// `progress.list`
+public enum ProgressList: RPCMethod {
+    /// The wire name.
+    public static let name = "progress.list"
+    /// Runs the method.
+    public static func handle(_ params: NoParams, context: ConnectionContext) throws -> [WorkbookProgress] {
+        try context.store.progressList()
+    }
+}
+
+/// `search`
+public enum Search: RPCMethod {
+    /// The wire name.
+    public static let name = "search"
+    /// Runs the method.
+    public static func handle(_ params: SearchParams, context: ConnectionContext) throws -> SearchResult {
+        try context.store.search(params)
+    }
+}
+
+/// `export`
+public enum Export: RPCMethod {
+    /// The wire name.
+    public static let name = "export"
+    /// Runs the method.
+    public static func handle(_ params: ExportParams, context: ConnectionContext) throws -> ExportResult {
+        try context.store.export(params)
+    }
+}
+
+/// `import`
+public enum Import: RPCMethod {
+    /// The wire name.
+    public static let name = "import"
+    /// Runs the method.
+    public static func handle(_ params: ImportParams, context: ConnectionContext) throws -> ImportResult {
+        try context.store.importDocument(params, client: context.clientName)
+    }
+}
+
+/// `changes.list`
+public enum ChangesList: RPCMethod {
+    /// The wire name.
+    public static let name = "changes.list"
+    /// Runs the method.
+    public static func handle(_ params: ChangesListParams, context: ConnectionContext) throws -> ChangesPage {
+        try context.store.changesList(params)
+    }
+}
