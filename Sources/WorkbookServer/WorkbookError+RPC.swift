@@ -72,7 +72,7 @@ public enum WorkbookErrorMapping {
         case let .storageFailure(kind, reason):
             (code, message, d.kind, d.reason) = (1010, "Storage failure (\(kind.rawValue)): \(reason)", kind.rawValue, reason)
         case let .invalidArgument(field, reason):
-            (code, message, d.kind, d.field) = (-32602, "Invalid params: \(field): \(reason)", "invalidArgument", field)
+            (code, message, d.kind, d.field) = (-32602, "Invalid params: \(field): \(reason)", "invalidParams", field)
         case let .itemFailed(index, inner):
             return rpcError(inner, index: index)
         }

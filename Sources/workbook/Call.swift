@@ -35,7 +35,7 @@ struct Call: ParsableCommand {
 
 /// `workbook openrpc`
 struct OpenRPC: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the OpenRPC document.")
+    static let configuration = CommandConfiguration(commandName: "openrpc", abstract: "Print the OpenRPC document.")
     func run() throws { output(String(decoding: OpenRPCDocument.bytes, as: UTF8.self)) }
 }
 

@@ -56,6 +56,12 @@ struct Serve: ParsableCommand {
                               ("--max-subscriber-queue", maxSubscriberQueue)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if http == nil, !allowOrigin.isEmpty || allowRemote || webRoot != nil {
+            throw ValidationError("--allow-origin, --allow-remote and --web-root go with --http")
+        }
+        if let webRoot, !FileManager.default.fileExists(atPath: webRoot + "/index.html") {
+            throw ValidationError("--web-root \(webRoot) has no index.html")
+        }
         if let http {
             do {
                 let address = try HTTPAddress.parse(http)
@@ -93,6 +99,17 @@ struct Serve: ParsableCommand {
                                logger: logger, maxQueuedNotifications: maxSubscriberQueue)
         let done = DispatchSemaphore(value: 0)
         let stdioTransport = StdioTransport()
+        // Before listening, so a signal that arrives right after start-up is handled too.
+        let signals = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(sig): finishing in-flight requests")
+                done.signal()
+            }
+            source.resume()
+            return source
+        }
         var webToken: String?
         do {
             if socket != nil || (!stdio && http == nil) {
@@ -106,16 +123,6 @@ struct Serve: ParsableCommand {
             if let http { webToken = try serveWeb(http, on: server, logger: logger) }
         } catch {
             fail(CLIError(exitCode: 1, message: "workbook: \(error)"))
-        }
-        let signals = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                logger.info("signal \(sig): finishing in-flight requests")
-                done.signal()
-            }
-            source.resume()
-            return source
         }
         done.wait()
         server.shutdown()
@@ -134,7 +141,7 @@ struct Serve: ParsableCommand {
         let endpoint = try server.listen(http: HTTPOptions(host: host, port: port, allowRemote: allowRemote,
                                                            allowedOrigins: allowOrigin, files: files))
         if !HTTPAddress.isLoopback(host) {
-            logger.warning("--http binds \(host), reachable from other machines: anyone with the token can read and change every answer")
+            logger.warning("--http binds \(host): reachable from other machines over plain HTTP; anyone with the token can read and change every answer")
         }
         try HTTPAddress.writeToken(endpoint.token, to: HTTPAddress.defaultTokenPath())
         FileHandle.standardError.write(Data("workbook: web page ready at \(endpoint.readyURL)\n".utf8))

@@ -34,7 +34,7 @@ final class CallCommandTests: XCTestCase {
         let unknown = try Run.workbook(["call", "no.such", "--database", dir.file("db.sqlite")])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertEqual(unknown.out, "")
-        XCTAssertTrue(JSONMatch.matches(actual: Array(unknown.stderr.utf8), expected: #"{"code":-32601,"message":"Method not found: no.such","data":{"method":"no.such"}}"#), unknown.stderr)
+        XCTAssertTrue(JSONMatch.matches(actual: Array(unknown.stderr.utf8), expected: #"{"code":-32601,"message":"Method not found: no.such","data":{"kind":"methodNotFound","method":"no.such"}}"#), unknown.stderr)
         let badParams = try Run.workbook(["call", "server.ping", "[1", "--database", dir.file("db.sqlite")])
         XCTAssertEqual(badParams.status, 1)
         XCTAssertTrue(badParams.stderr.contains("-32700"), badParams.stderr)

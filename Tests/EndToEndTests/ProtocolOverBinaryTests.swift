@@ -105,8 +105,8 @@ final class ProtocolOverBinaryTests: XCTestCase {
     func testRegularFileStdinAndALastLineWithoutNewline() throws {
         let dir = TempDir()
         let input = dir.file("in.jsonl")
-        try Data(#"{"jsonrpc":"2.0","id":1,"method":"server.ping"}"#.utf8 + "\n".utf8 + #"{"jsonrpc":"2.0","id":2,"method":"server.ping"}"#.utf8)
-            .write(to: URL(fileURLWithPath: input))
+        let text = #"{"jsonrpc":"2.0","id":1,"method":"server.ping"}"# + "\n" + #"{"jsonrpc":"2.0","id":2,"method":"server.ping"}"#
+        try Data(text.utf8).write(to: URL(fileURLWithPath: input))
         let result = try Run.command(WorkbookBinary.path, ["serve", "--stdio", "--database", dir.file("db.sqlite")], stdinFile: input)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.out, #"{"jsonrpc":"2.0","id":1,"result":{}}"# + "\n" + #"{"jsonrpc":"2.0","id":2,"result":{}}"# + "\n")

@@ -15,7 +15,7 @@ final class ConnectionLimitsTests: XCTestCase {
         try connection.send(Frames.ndjson(ping))
         let replies = Frames.splitNDJSON(try connection.output()).map { String(decoding: $0, as: UTF8.self) }
         XCTAssertEqual(replies, [
-            #"{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Message exceeds the maxMessageBytes limit (100)","data":{"limit":"maxMessageBytes","value":100}}}"#,
+            #"{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Message exceeds the maxMessageBytes limit (100)","data":{"kind":"limitExceeded","limit":"maxMessageBytes","value":100}}}"#,
             #"{"jsonrpc":"2.0","id":1,"result":{}}"#,
         ])
         XCTAssertTrue(connection.channel.isActive)
@@ -55,7 +55,7 @@ final class ConnectionLimitsTests: XCTestCase {
         try connection.send(Frames.ndjson(ping))
         let replies = Frames.splitNDJSON(try connection.output())
         XCTAssertEqual(replies.count, 2)
-        XCTAssertTrue(JSONMatch.matches(actual: replies[0], expected: #"{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"data":{"limit":"maxDepth","value":64}}}"#))
+        XCTAssertTrue(JSONMatch.matches(actual: replies[0], expected: #"{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"data":{"kind":"limitExceeded","limit":"maxDepth","value":64}}}"#))
     }
 
     func testIdlePartialMessageClosesTheConnection() throws {

@@ -34,8 +34,8 @@ final class FramingDecoderTests: XCTestCase {
                 (buffer("content-length: 7\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{\"b\":2}"),
                  [message("{\"b\":2}", .headers)]),
                 (buffer("CONTENT-LENGTH:7\n\n{\"c\":3}"), [message("{\"c\":3}", .headers)]),
-                // Content-Length counts bytes, not characters: "é" and "✓" are 2 and 3 bytes.
-                (buffer("Content-Length: 13\r\n\r\n{\"é\":\"✓\"}"), [message("{\"é\":\"✓\"}", .headers)]),
+                // Content-Length counts bytes, not characters: "é" and "✓" are 2 and 3 bytes (9 characters, 12 bytes).
+                (buffer("Content-Length: 12\r\n\r\n{\"é\":\"✓\"}"), [message("{\"é\":\"✓\"}", .headers)]),
             ],
             decoderFactory: { HeaderFrameDecoder(maxBytes: 64) })
     }

@@ -73,18 +73,18 @@ final class ProtocolTableTests: XCTestCase {
     func testInternalErrorsHideDetails() throws {
         let replies = try exchange(Array(#"{"jsonrpc":"2.0","id":1,"method":"boom"}"#.utf8), framing: .ndjson, spec: false)
         XCTAssertEqual(replies.map { String(decoding: $0, as: UTF8.self) },
-                       [#"{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error"}}"#])
+                       [#"{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error","data":{"kind":"internalError"}}}"#])
     }
 
     func testInvalidParamsNameTheField() throws {
         let replies = try exchange(Array(#"{"jsonrpc":"2.0","id":1,"method":"subtract","params":{"minuend":"x","subtrahend":1}}"#.utf8),
                                    framing: .ndjson, spec: true)
         XCTAssertEqual(replies.map { String(decoding: $0, as: UTF8.self) },
-                       [#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Invalid params: 'minuend' must be an integer","data":{"field":"minuend"}}}"#])
+                       [#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Invalid params: 'minuend' must be an integer","data":{"field":"minuend","kind":"invalidParams"}}}"#])
         let missing = try exchange(Array(#"{"jsonrpc":"2.0","id":2,"method":"subtract","params":{"minuend":1}}"#.utf8),
                                    framing: .ndjson, spec: true)
         XCTAssertEqual(missing.map { String(decoding: $0, as: UTF8.self) },
-                       [#"{"jsonrpc":"2.0","id":2,"error":{"code":-32602,"message":"Invalid params: missing required parameter 'subtrahend'","data":{"field":"subtrahend"}}}"#])
+                       [#"{"jsonrpc":"2.0","id":2,"error":{"code":-32602,"message":"Invalid params: missing required parameter 'subtrahend'","data":{"field":"subtrahend","kind":"invalidParams"}}}"#])
     }
 
     func testTheConnectionKeepsServingAfterEveryError() throws {

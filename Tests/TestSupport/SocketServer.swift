@@ -70,4 +70,6 @@ public final class SocketServer: @unchecked Sendable {
 public struct SocketServerFailure: Error, CustomStringConvertible {
     /// Why.
     public let description: String
+    /// A failure saying why.
+    public init(description: String) { self.description = description }
 }

@@ -25,7 +25,7 @@ public struct MethodEntry<Context>: Sendable {
                 do {
                     params = try JSONCoding.decode(M.Params.self, from: bytes)
                 } catch let error as DecodingError {
-                    throw RPCError.invalidParams(error)
+                    throw RPCError.invalidParams(error, params: bytes)
                 }
             }
             let result = try M.handle(params, context: context)
@@ -36,6 +36,29 @@ public struct MethodEntry<Context>: Sendable {
 }
 
 extension RPCError {
+    /// -32602 for a decoding failure of `params`. Foundation reports an integer param holding 1.5,
+    /// 1e400 or 2^63 as "not valid JSON" with no coding path; the member is then found here, so the
+    /// reply still names the field.
+    static func invalidParams(_ error: DecodingError, params: [UInt8]) -> RPCError {
+        if case let .dataCorrupted(context) = error, context.codingPath.isEmpty,
+           let field = firstNonIntegerMember(params) {
+            return .invalidParams("'\(field)' must be an integer", field: field)
+        }
+        return invalidParams(error)
+    }
+
+    /// The first top-level member of `params` holding a number that no Swift integer can take.
+    private static func firstNonIntegerMember(_ params: [UInt8]) -> String? {
+        params.withUnsafeBytes { buffer -> String? in
+            guard case let .object(members)? = try? JSONScanner.scan(buffer, maxDepth: Int.max) else { return nil }
+            for (key, range) in members where JSONScanner.kind(of: range, in: buffer) == .number {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+                guard let value = Double(text), value == value.rounded(), abs(value) < 9.2e18 else { return key }
+            }
+            return nil
+        }
+    }
+
     /// -32602 naming the coding path of a decoding failure.
     static func invalidParams(_ error: DecodingError) -> RPCError {
         func path(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {

@@ -38,7 +38,8 @@ public struct FramingDetector: ByteToMessageDecoder {
     /// Sniffs, then decodes with the chosen framing.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let result = try step(context: context, buffer: &buffer, last: false, seenEOF: false)
-        if result == .needMoreData {
+        // ByteToMessageHandler stops calling decode once the buffer is empty, so report that too.
+        if result == .needMoreData || buffer.readableBytes == 0 {
             context.fireUserInboundEventTriggered(buffer.readableBytes > 0 ? PartialMessageEvent.pending : .none)
         }
         return result

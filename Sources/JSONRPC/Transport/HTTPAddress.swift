@@ -59,6 +59,10 @@ public enum HTTPAddress {
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        var st = stat()
+        guard lstat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == getuid() else {
+            throw HTTPAddressError(description: "\(dir) is not a directory of ours; refusing to write the token there")
+        }
         unlink(path)  // never write through a symlink or into someone else's file
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw HTTPAddressError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }

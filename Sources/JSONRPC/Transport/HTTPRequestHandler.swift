@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// Answers the plain HTTP requests of the web listener: checks access, trades a URL token for a
 /// cookie, serves the static files, and refuses everything else. WebSocket upgrades on `/rpc` are
@@ -36,6 +37,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A refused or malformed upgrade is reported first, then its request arrives here to be answered.
+        if error is NIOWebSocketUpgradeError { return }
         logger.debug("http connection error: \(error)")
         context.close(promise: nil)
     }

@@ -52,10 +52,10 @@ public final class RPCServer<Service: RPCService>: Sendable {
             return n
         }
         guard let number = admitted else {
-            var buffer = channel.allocator.buffer(capacity: 128)
-            Framing.ndjson.frame(Reply.failure(id: .null, error: .busy("too many connections (limit \(limits.maxConnections))")),
-                                 into: &buffer)
-            return channel.writeAndFlush(buffer).always { _ in channel.close(promise: nil) }
+            let reply = Reply.failure(id: .null, error: .busy("too many connections (limit \(limits.maxConnections))"))
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RefuseHandler(reply: reply))
+            }
         }
         channel.closeFuture.whenComplete { [self] _ in
             _ = state.withLockedValue { $0.connections.removeValue(forKey: number) }
@@ -126,4 +126,25 @@ public final class RPCServer<Service: RPCService>: Sendable {
             timeout.cancel()
         }
     }
+}
+
+/// Answers a connection over the limit with one -32002 error (NDJSON), then closes it.
+final class RefuseHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private let reply: [UInt8]
+
+    init(reply: [UInt8]) { self.reply = reply }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: reply.count + 1)
+        Framing.ndjson.frame(reply, into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { channelActive(context: context) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

@@ -46,6 +46,26 @@ extension JSONScanner {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Removes the whitespace between tokens of valid JSON text (strings are kept byte for byte).
+    public static func compact(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count)
+        var inString = false, escaped = false
+        for c in json {
+            if inString {
+                out.append(c)
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch c {
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case UInt8(ascii: "\""): inString = true; out.append(c)
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
     /// Encodes `s` as a JSON string literal (quotes included), escaping what JSON requires.
     public static func quote(_ s: String) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "\"")]

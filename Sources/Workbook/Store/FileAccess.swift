@@ -52,6 +52,19 @@ enum FileAccess {
         close(fd)
     }
 
+    /// A file's device and inode: the same path naming another file means it was replaced.
+    struct Identity: Equatable, Sendable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    /// The identity of the file at `path`, nil when there is none.
+    static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Maps an errno to a domain error.
     static func fileError(_ code: Int32, _ what: String) -> WorkbookError {
         let reason = "\(what): \(String(cString: strerror(code)))"

@@ -81,8 +81,12 @@ public struct WorkbookStore: Sendable {
         }
     }
 
+    /// The database file's device and inode when opened (see `checkFileInPlace`).
+    private let fileIdentity: FileAccess.Identity?
+
     init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions) {
         self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
+        fileIdentity = path.flatMap(FileAccess.identity)
     }
 
     /// Migrates, records the database id once, and refreshes the prompt search index.
@@ -107,7 +111,18 @@ public struct WorkbookStore: Sendable {
     /// One write transaction; every error is mapped once.
     func write<T>(_ body: (Database) throws -> T) throws(WorkbookError) -> T {
         if options.readOnly { throw WorkbookError.readOnly(reason: "the store was opened read-only") }
-        do { return try writer.write(body) } catch { throw StorageErrors.map(error) }
+        let result: T
+        do { result = try writer.write(body) } catch { throw StorageErrors.map(error) }
+        try checkFileInPlace()
+        return result
+    }
+
+    /// SQLite (in WAL mode) goes on committing to a database file that was deleted or replaced under
+    /// it, and those commits are gone at the next start: such a write must not be acknowledged.
+    func checkFileInPlace() throws(WorkbookError) {
+        guard let path, let fileIdentity, FileAccess.identity(path) != fileIdentity else { return }
+        throw .storageFailure(kind: .storageIO,
+                              reason: "the database file \(path) was deleted or replaced while in use; restart the server")
     }
 
     /// One read (a consistent snapshot); every error is mapped once.

@@ -68,7 +68,7 @@ public enum RPCDiscover: RPCMethod {
     public static let execution = Execution.inline
     /// Runs the method.
     public static func handle(_ params: NoParams, context: ConnectionContext) throws -> RawJSON {
-        RawJSON(OpenRPCDocument.bytes)
+        RawJSON(OpenRPCDocument.compact)
     }
 }
 

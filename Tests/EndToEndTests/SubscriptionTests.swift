@@ -1,0 +1,197 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Live updates across clients: subscriptions, catch-up, several processes, idle CPU, slow readers.
+final class SubscriptionTests: XCTestCase {
+    private func request(_ id: Int, _ method: String, _ params: String) -> [UInt8] {
+        Frames.ndjson(Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8))
+    }
+
+    private func save(_ id: Int, prompt: String = "what-is-solidarity.better-future", text: String) -> [UInt8] {
+        request(id, "answers.save", #"{"promptId":"\#(prompt)","text":"\#(text)"}"#)
+    }
+
+    /// Reads messages until `predicate` holds for one of them; returns all read.
+    private func read(_ socket: RawSocket, until predicate: ([String: Any]) -> Bool) -> [[String: Any]] {
+        var seen: [[String: Any]] = []
+        while let body = socket.readMessage(headers: false) {
+            guard let object = JSONMatch.parse(body) as? [String: Any] else { continue }
+            seen.append(object)
+            if predicate(object) { break }
+        }
+        return seen
+    }
+
+    private func subscribe(_ socket: RawSocket, since: Int? = nil) -> (id: String, cursor: Int) {
+        socket.send(request(1, "subscribe", since.map { #"{"since":\#($0)}"# } ?? "{}"))
+        let reply = read(socket) { $0["id"] as? Int == 1 }.last
+        let result = reply?["result"] as? [String: Any]
+        return (result?["subscriptionId"] as? String ?? "", result?["cursor"] as? Int ?? -1)
+    }
+
+    private func cursors(_ messages: [[String: Any]]) -> [Int] {
+        messages.compactMap { m -> Int? in
+            guard m["method"] as? String == "workbook.changed" else { return nil }
+            return ((m["params"] as? [String: Any])?["change"] as? [String: Any])?["cursor"] as? Int
+        }
+    }
+
+    func testASubscriberSeesExactlyTheHundredSavesOfAnotherConnectionInOrder() throws {
+        let dir = TempDir()
+        let server = try SocketServer(dir: dir)
+        let a = try RawSocket(path: server.socketPath), b = try RawSocket(path: server.socketPath)
+        // Given A subscribed (no catch-up) and B creating its pass first
+        b.send(request(1, "passes.start", #"{"workbookId":"solidarity"}"#))
+        _ = read(b) { $0["id"] as? Int == 1 }
+        let (subscription, head) = subscribe(a)
+        XCTAssertFalse(subscription.isEmpty)
+        // When B saves 100 answers
+        var burst: [UInt8] = []
+        for n in 0..<100 { burst += save(100 + n, text: "answer \(n)") }
+        b.send(burst)
+        _ = read(b) { $0["id"] as? Int == 199 }
+        // Then A receives exactly 100 changes, in cursor order, none repeated
+        var received: [[String: Any]] = []
+        while cursors(received).count < 100 {
+            received += read(a) { $0["method"] as? String == "workbook.changed" }
+        }
+        let got = cursors(received)
+        XCTAssertEqual(got, Array((head + 1)...(head + 100)))
+        let first = (received.first?["params"] as? [String: Any])
+        XCTAssertEqual(first?["subscriptionId"] as? String, subscription)
+        let change = first?["change"] as? [String: Any]
+        XCTAssertEqual(change?["type"] as? String, "answer.saved")
+        XCTAssertNil(change?["text"], "changes never carry answer text")
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testCatchUpFromAnOldCursorWhileAnotherClientKeepsWritingHasNoGapAndNoDuplicate() throws {
+        let dir = TempDir()
+        let server = try SocketServer(dir: dir)
+        let writer = try RawSocket(path: server.socketPath), reader = try RawSocket(path: server.socketPath)
+        // Given 50 changes already in the log
+        var burst: [UInt8] = []
+        for n in 0..<50 { burst += save(n + 1, text: "before \(n)") }
+        writer.send(burst)
+        _ = read(writer) { $0["id"] as? Int == 50 }
+        // When the writer keeps writing while the reader subscribes from cursor 10
+        var more: [UInt8] = []
+        for n in 0..<50 { more += save(n + 100, text: "during \(n)") }
+        writer.send(more)
+        let (_, head) = subscribe(reader, since: 10)
+        _ = read(writer) { $0["id"] as? Int == 149 }
+        // Then the reader gets every change after 10, exactly once, in order
+        XCTAssertGreaterThanOrEqual(head, 51)
+        var received: [[String: Any]] = []
+        while cursors(received).last ?? 0 < 101 {
+            received += read(reader) { $0["method"] as? String == "workbook.changed" }
+        }
+        XCTAssertEqual(cursors(received), Array(11...101))
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testSinceBeyondTheHeadAndUnknownUnsubscribeAreInvalidParams() throws {
+        let dir = TempDir()
+        let server = try SocketServer(dir: dir)
+        let socket = try RawSocket(path: server.socketPath)
+        socket.send(request(1, "subscribe", #"{"since":999}"#))
+        XCTAssertEqual(((read(socket) { $0["id"] != nil }.last?["error"]) as? [String: Any])?["code"] as? Int, -32602)
+        socket.send(request(2, "unsubscribe", #"{"subscriptionId":"nope"}"#))
+        XCTAssertEqual(((read(socket) { $0["id"] != nil }.last?["error"]) as? [String: Any])?["code"] as? Int, -32602)
+        // And unsubscribe stops notifications
+        let (id, _) = subscribe(socket)
+        socket.send(request(3, "unsubscribe", #"{"subscriptionId":"\#(id)"}"#))
+        _ = read(socket) { $0["id"] as? Int == 3 }
+        socket.send(save(4, text: "after unsubscribe"))
+        let after = read(socket) { $0["id"] as? Int == 4 }
+        XCTAssertEqual(cursors(after), [], "no notification after unsubscribe")
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testASaveInAnotherServerProcessOnTheSameFileReachesTheSubscriber() throws {
+        let dir = TempDir()
+        let first = try SocketServer(dir: dir, socket: dir.file("run/a.sock"))
+        let subscriber = try RawSocket(path: first.socketPath)
+        let (_, head) = subscribe(subscriber)
+        // When a one-shot CLI process (a different process) saves on the same database file
+        let result = try Run.workbook(["call", "answers.save", #"{"promptId":"what-is-solidarity.better-future","text":"from elsewhere"}"#,
+                                       "--database", first.databasePath])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // Then the subscriber of the server process hears about it (pass.started and answer.saved)
+        var received: [[String: Any]] = []
+        while cursors(received).count < 2 {
+            let more = read(subscriber) { $0["method"] as? String == "workbook.changed" }
+            if more.isEmpty { break }
+            received += more
+        }
+        XCTAssertEqual(cursors(received), [head + 1, head + 2])
+        XCTAssertEqual(first.stop(), 0)
+    }
+
+    func testAnIdleServerWithSubscribersUsesAlmostNoCPU() throws {
+        let dir = TempDir()
+        let server = try SocketServer(dir: dir)
+        let sockets = try (0..<4).map { _ in try RawSocket(path: server.socketPath) }
+        for s in sockets { _ = subscribe(s) }
+        let before = try cpuTicks(server.process.processIdentifier)
+        // Block on a read with a timeout: nothing arrives, so this measures 3 s of idleness.
+        let quiet = try RawSocket(path: server.socketPath)
+        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(quiet.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        XCTAssertNil(quiet.readMessage(headers: false))
+        let after = try cpuTicks(server.process.processIdentifier)
+        // 3 s is 300 ticks at 100 Hz; an idle server should use at most a handful.
+        XCTAssertLessThanOrEqual(after - before, 5, "CPU ticks used while idle: \(after - before)")
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testASubscriberThatStopsReadingIsDroppedAndMemoryStaysBounded() throws {
+        let dir = TempDir()
+        let server = try SocketServer(dir: dir, extra: ["--max-subscriber-queue", "50"])
+        let lazy = try RawSocket(path: server.socketPath)
+        var small: Int32 = 4096
+        setsockopt(lazy.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        let (id, _) = subscribe(lazy)
+        let writer = try RawSocket(path: server.socketPath)
+        let rssBefore = try rssKB(server.process.processIdentifier)
+        // When 3000 changes happen while the subscriber never reads
+        for round in 0..<30 {
+            var burst: [UInt8] = []
+            for n in 0..<100 { burst += save(round * 100 + n + 1, text: String(repeating: "x", count: 200) + "\(round)-\(n)") }
+            writer.send(burst)
+            _ = read(writer) { $0["id"] as? Int == round * 100 + 100 }
+        }
+        let rssAfter = try rssKB(server.process.processIdentifier)
+        // Then the server dropped it with a final notice, and other clients are unaffected
+        var dropped: [String: Any]?
+        while dropped == nil, let body = lazy.readMessage(headers: false) {
+            if let m = JSONMatch.parse(body) as? [String: Any], m["method"] as? String == "workbook.subscriptionDropped" { dropped = m }
+        }
+        let params = dropped?["params"] as? [String: Any]
+        XCTAssertEqual(params?["subscriptionId"] as? String, id)
+        XCTAssertNotNil(params?["cursor"] as? Int)
+        XCTAssertLessThan(rssAfter - rssBefore, 50_000, "RSS grew by \(rssAfter - rssBefore) kB")
+        writer.send(Frames.ndjson(Array(#"{"jsonrpc":"2.0","id":"p","method":"server.ping"}"#.utf8)))
+        XCTAssertFalse(read(writer) { $0["id"] as? String == "p" }.isEmpty)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    private func procStat(_ pid: Int32) throws -> [Substring] {
+        let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name (which may hold spaces) start after the last ')'.
+        return text[text.index(after: text.lastIndex(of: ")")!)...].split(separator: " ")
+    }
+
+    /// utime + stime in clock ticks.
+    private func cpuTicks(_ pid: Int32) throws -> Int {
+        let f = try procStat(pid)
+        return Int(f[11])! + Int(f[12])!
+    }
+
+    private func rssKB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}

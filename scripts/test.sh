@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every test of the project: the Swift suites (unit tests and end-to-end tests on the real binary,
+# a real socket and a real SQLite file), then each client's suite against the same binary.
+# Prints each suite's summary and, last, one line "N passed, N failed" over everything.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== swift test"
+swift build --build-tests || { echo "0 passed, 1 failed"; exit 1; }
+swift test 2>&1 | tee "$log"
+swift_rc=${PIPESTATUS[0]}
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -n 1)
+executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
+xfail=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+xskip=$(grep -oE "with [0-9]+ tests? skipped" <<<"$summary" | grep -oE "[0-9]+" || echo 0)
+executed=${executed:-0} xfail=${xfail:-0} xskip=${xskip:-0}
+passed=$((passed + executed - xfail - xskip)); failed=$((failed + xfail)); skipped=$((skipped + xskip))
+[ "$swift_rc" -eq 0 ] || [ "$xfail" -gt 0 ] || failed=$((failed + 1))
+
+WORKBOOK_BIN="$(swift build --show-bin-path)/workbook"
+export WORKBOOK_BIN
+
+# Each client suite prints a line "NAME: N passed, N failed[, N skipped]" and exits non-zero on failure.
+for suite in scripts/bench-smoke.sh clients/shell/run-tests.sh clients/python/run-tests.sh \
+             clients/nvim/run-tests.sh clients/emacs/run-tests.sh clients/web/tests/run.sh; do
+    [ -x "$suite" ] || continue
+    echo "== $suite"
+    "$suite" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E "[0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+    p=$(grep -oE "[0-9]+ passed" <<<"$line" | grep -oE "[0-9]+" || echo 0)
+    f=$(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+" || echo 0)
+    s=$(grep -oE "[0-9]+ skipped" <<<"$line" | grep -oE "[0-9]+" || echo 0)
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "$suite exited $rc"; fi
+done
+
+echo
+echo "all suites: $passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
