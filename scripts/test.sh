@@ -31,7 +31,7 @@ for suite in scripts/bench-smoke.sh clients/shell/run-tests.sh clients/python/ru
     echo "== $suite"
     "$suite" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    line=$(grep -E "[0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+    line=$(grep -E "[0-9]+ passed" "$log" | tail -n 1)
     p=$(grep -oE "[0-9]+ passed" <<<"$line" | grep -oE "[0-9]+" || echo 0)
     f=$(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+" || echo 0)
     s=$(grep -oE "[0-9]+ skipped" <<<"$line" | grep -oE "[0-9]+" || echo 0)

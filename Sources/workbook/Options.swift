@@ -17,12 +17,18 @@ struct EndpointOptions: ParsableArguments {
     func caller() throws -> any RPCCaller {
         if let database { return try local(database) }
         if let socket {
-            do { return try SocketCaller(path: socket) } catch {
+            do { return try identified(SocketCaller(path: socket)) } catch {
                 throw CLIError(exitCode: 69, message: "server unreachable: \(error)")
             }
         }
-        if let caller = try? SocketCaller(path: SocketPath.defaultPath()) { return caller }
+        if let caller = try? SocketCaller(path: SocketPath.defaultPath()) { return try identified(caller) }
         return try local(ServerConfiguration.defaultDatabasePath())
+    }
+
+    /// Names this client on the connection, so revisions it saves say "workbook-cli" as they do with --database.
+    private func identified(_ caller: SocketCaller) throws -> SocketCaller {
+        _ = try caller.call("initialize", params: #"{"clientInfo":{"name":"workbook-cli"}}"#)
+        return caller
     }
 
     private func local(_ path: String) throws -> any RPCCaller {

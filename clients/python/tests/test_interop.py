@@ -167,7 +167,7 @@ def test_jsonrpcclient_ping_echoes_integer_and_uuid_ids(ndjson: LineSocket) -> N
 
 def test_jsonrpcclient_error_reply_is_parsed_with_code_and_data(ndjson: LineSocket) -> None:
     reply = ndjson.call(jsonrpcclient.request_json("no.such.method", params={"a": 1}, id=7))
-    assert reply == jsonrpcclient.Error(-32601, "Method not found: no.such.method", {"method": "no.such.method"}, 7)
+    assert reply == jsonrpcclient.Error(-32601, "Method not found: no.such.method", {"kind": "methodNotFound", "method": "no.such.method"}, 7)
 
 
 def test_jsonrpcclient_batch_and_notification(ndjson: LineSocket) -> None:
@@ -176,7 +176,7 @@ def test_jsonrpcclient_batch_and_notification(ndjson: LineSocket) -> None:
     replies = list(ndjson.call(json.dumps(batch)))
     assert sorted(replies, key=lambda r: r.id) == [
         jsonrpcclient.Ok({}, 1),
-        jsonrpcclient.Error(-32601, "Method not found: nope", {"method": "nope"}, 2),
+        jsonrpcclient.Error(-32601, "Method not found: nope", {"kind": "methodNotFound", "method": "nope"}, 2),
     ]
 
 

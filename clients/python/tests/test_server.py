@@ -65,15 +65,15 @@ def test_an_unknown_method_raises_workbook_error_with_code_and_data(client: Any)
     assert (error.code, error.message, error.data, error.kind) == (
         -32601,
         "Method not found: no.such.method",
-        {"method": "no.such.method"},
-        None,
+        {"kind": "methodNotFound", "method": "no.such.method"},
+        "methodNotFound",
     )
 
 
 def test_an_unknown_param_is_named_in_the_error(client: Any) -> None:
     with pytest.raises(WorkbookError) as raised:
         client.call("server.ping", {"bogus": 1})
-    assert (raised.value.code, raised.value.data) == (-32602, {"field": "bogus"})
+    assert (raised.value.code, raised.value.data) == (-32602, {"field": "bogus", "kind": "invalidParams"})
 
 
 def test_a_batch_returns_each_result_or_error_in_order(client: Any) -> None:

@@ -34,7 +34,7 @@ teardown() {
 @test "wb reads params from stdin with -" {
     run --separate-stderr bash -c 'source "$1"; printf "%s" "{\"bogus\":1}" | wb server.ping -' _ "$SHELL_DIR/workbook.bash"
     [ "$status" -eq 1 ]
-    [ "$stderr" = '{"code":-32602,"message":"Invalid params: unknown parameter '"'"'bogus'"'"'","data":{"field":"bogus"}}' ]
+    [ "$stderr" = '{"code":-32602,"message":"Invalid params: unknown parameter '"'"'bogus'"'"'","data":{"field":"bogus","kind":"invalidParams"}}' ]
 }
 
 @test "wb without a method prints usage and exits 64" {
@@ -47,7 +47,7 @@ teardown() {
     run --separate-stderr wb no.such.method
     [ "$status" -eq 1 ]
     [ "$output" = "" ]
-    [ "$stderr" = '{"code":-32601,"message":"Method not found: no.such.method","data":{"method":"no.such.method"}}' ]
+    [ "$stderr" = '{"code":-32601,"message":"Method not found: no.such.method","data":{"kind":"methodNotFound","method":"no.such.method"}}' ]
 }
 
 @test "wb_rpc sends a raw request with socat and prints the reply line" {
@@ -56,7 +56,7 @@ teardown() {
     [ "$status" -eq 0 ]
     [ "$output" = '{"jsonrpc":"2.0","id":1,"result":{}}' ]
     run wb_rpc server.ping '{"bogus":1}'
-    [ "$output" = '{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Invalid params: unknown parameter '"'"'bogus'"'"'","data":{"field":"bogus"}}}' ]
+    [ "$output" = '{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Invalid params: unknown parameter '"'"'bogus'"'"'","data":{"field":"bogus","kind":"invalidParams"}}}' ]
 }
 
 @test "README recipe: NDJSON with socat, two requests on one connection" {
@@ -101,7 +101,7 @@ teardown() {
     require socat "the socat recipes"
     run bash -c 'echo "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server.ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}]" | socat - "UNIX-CONNECT:$WORKBOOK_SOCKET"'
     [ "$status" -eq 0 ]
-    [ "$output" = '[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found: nope","data":{"method":"nope"}}}]' ]
+    [ "$output" = '[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found: nope","data":{"kind":"methodNotFound","method":"nope"}}}]' ]
 }
 
 @test "README recipe: a socat connection that subscribed receives workbook.changed lines" {
