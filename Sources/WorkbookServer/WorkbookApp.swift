@@ -14,6 +14,8 @@ public final class WorkbookApp: Sendable {
     public let logger: Logger
     /// Fans the change log out to subscribers.
     public let changes: ChangeHub
+    /// Counts open connections; set by the server that serves this app.
+    public let connectionCounter = NIOLockedValueBox<(@Sendable () -> Int)?>(nil)
 
     /// Opens the store named by `configuration` (and its packs); problems with packs are logged and skipped.
     public init(configuration: ServerConfiguration, logger: Logger) throws(WorkbookError) {
@@ -38,6 +40,7 @@ public final class WorkbookApp: Sendable {
         return ServerInfoResult(
             name: ServerIdentity.name, version: ServerIdentity.version, apiLevel: ServerIdentity.apiLevel,
             databaseId: store.databaseId, database: configuration.databasePath, framing: framing?.rawValue,
+            connections: connectionCounter.withLockedValue { $0 }?(),
             limits: LimitsInfo(maxMessageBytes: l.maxMessageBytes, maxBatchItems: l.maxBatchItems,
                                maxAnswerBytes: configuration.maxAnswerBytes, maxDepth: l.maxDepth,
                                maxConnections: l.maxConnections, idleTimeoutSeconds: l.idleTimeoutSeconds,

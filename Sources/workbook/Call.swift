@@ -52,7 +52,9 @@ struct Status: ParsableCommand {
             throw ExitCode(69)
         }
         switch try caller.call("server.info", params: nil) {
-        case let .success(info): output("server on \(path): \(info)")
+        case let .success(json):
+            let info = try JSONDecoder().decode(ServerInfoResult.self, from: Data(json.utf8))
+            output("server on \(path) (version \(info.version)), database \(info.database), \(info.connections ?? 0) open connections (this one included)")
         case let .failure(reply): fail(CLIError(exitCode: 1, message: reply.json))
         }
     }

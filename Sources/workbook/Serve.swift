@@ -97,6 +97,7 @@ struct Serve: ParsableCommand {
         pool.start()
         let server = RPCServer(service: WorkbookService(app: app), group: group, threadPool: pool,
                                logger: logger, maxQueuedNotifications: maxSubscriberQueue)
+        app.connectionCounter.withLockedValue { $0 = { server.connectionCount } }
         let done = DispatchSemaphore(value: 0)
         let stdioTransport = StdioTransport()
         // Before listening, so a signal that arrives right after start-up is handled too.

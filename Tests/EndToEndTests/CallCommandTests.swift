@@ -60,6 +60,21 @@ final class CallCommandTests: XCTestCase {
         XCTAssertEqual(result.out.trimmingCharacters(in: .newlines), String(decoding: committed, as: UTF8.self).trimmingCharacters(in: .newlines))
     }
 
+    func testStatusTellsWhetherAServerRunsOnWhichDatabaseAndHowManyClients() throws {
+        let dir = TempDir()
+        let none = try Run.workbook(["status", "--socket", dir.file("none.sock")])
+        XCTAssertEqual(none.status, 69)
+        XCTAssertEqual(none.out, "no server on \(dir.file("none.sock"))\n")
+        let server = try SocketServer(dir: dir)
+        let other = try RawSocket(path: server.socketPath)
+        other.send(Frames.ndjson(Array(#"{"jsonrpc":"2.0","id":1,"method":"server.ping"}"#.utf8)))
+        XCTAssertNotNil(other.readMessage(headers: false))
+        let status = try Run.workbook(["status", "--socket", server.socketPath])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertEqual(status.out, "server on \(server.socketPath) (version 0.1.0), database \(server.databasePath), 2 open connections (this one included)\n")
+        XCTAssertEqual(server.stop(), 0)
+    }
+
     func testVersion() throws {
         let result = try Run.workbook(["--version"])
         XCTAssertEqual(result.status, 0)

@@ -28,6 +28,7 @@ enum ImportValidator {
             if UUID(uuidString: pass.id) == nil { throw fail("\(p).id", "not a UUID") }
             if !passIds.insert(pass.id).inserted { throw fail("\(p).id", "duplicate pass \(pass.id)") }
             if pass.workbookId.isEmpty { throw fail("\(p).workbookId", "empty") }
+            if pass.workbookId.utf8.contains(0) { throw fail("\(p).workbookId", "contains U+0000") }
             if Timestamp.date(pass.startedAt) == nil { throw fail("\(p).startedAt", "not an RFC 3339 time") }
             if let closed = pass.closedAt, Timestamp.date(closed) == nil { throw fail("\(p).closedAt", "not an RFC 3339 time") }
             if let title = pass.title, title.utf8.contains(0) { throw fail("\(p).title", "contains U+0000") }

@@ -14,6 +14,8 @@ public struct ServerInfoResult: Codable, Sendable, Equatable {
     public var database: String
     /// This connection's framing ("ndjson", "headers"), when known.
     public var framing: String?
+    /// Open connections on this server process (nil without a server).
+    public var connections: Int?
     /// The limits in force.
     public var limits: LimitsInfo
     /// Optional features this server has.
@@ -95,7 +97,8 @@ public enum Initialize: RPCMethod {
     /// Runs the method.
     public static func handle(_ params: Params, context: ConnectionContext) throws -> ServerInfoResult {
         if let name = params.clientInfo?.name, !name.isEmpty {
-            context.clientName = String(name.prefix(200))
+            // SQLite hands TEXT back cut at U+0000: drop it, so revisions record the name as acknowledged.
+            context.clientName = String(name.filter { $0 != "\u{0}" }.prefix(200))
         }
         return context.app.info(framing: context.connection?.framing)
     }

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import Histogram
+import Workbook
+
+/// The storage floor: the same SQL the store runs for each method, straight through GRDB on the
+/// same database file (cached prepared statements, one read snapshot per call as the server takes),
+/// with no JSON-RPC, no transport, no result encoding and no domain assembly.
+enum StorageFloor {
+    struct Figure {
+        var name: String
+        var latency: Latency
+        var perSecond: Double
+    }
+
+    static let passSQL = """
+        SELECT id, workbookId, title, startedAt, closedAt FROM passes WHERE workbookId = ?
+        ORDER BY startedAt DESC, rowid DESC LIMIT 1
+        """
+
+    /// Times `iterations` calls of `kind`'s SQL (single thread).
+    static func measure(_ kind: Workload.Kind, path: String, iterations: Int) throws -> Figure {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let catalog = WorkbookCatalog.standard
+        let workbookId = catalog.defaultWorkbookId
+        let prompts = catalog.prompts(in: workbookId).map(\.prompt.id)
+        let version = catalog.pack(workbookId)?.version ?? ""
+        var h = makeHistogram()
+        let started = nowNanos()
+        for i in 0..<iterations {
+            let t0 = nowNanos()
+            switch kind {
+            case .ping:
+                break
+            case .progress:
+                try pool.read { db in
+                    guard let pass = try Row.fetchOne(db.cachedStatement(sql: passSQL), arguments: [workbookId]) else { return }
+                    let passId: String = pass[0]
+                    let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT promptId, status, words, updatedAt FROM answers WHERE passId = ?"),
+                                                   arguments: [passId])
+                    var words = 0
+                    while let row = try rows.next() { let _: String = row[0]; let _: String = row[1]; words += row[2] as Int; let _: String = row[3] }
+                    _ = words
+                }
+            case .prompts:
+                let promptId = prompts[i % prompts.count]
+                try pool.read { db in
+                    guard let pass = try Row.fetchOne(db.cachedStatement(sql: passSQL), arguments: [workbookId]) else { return }
+                    let passId: String = pass[0], startedAt: String = pass[3]
+                    _ = try Row.fetchOne(db.cachedStatement(sql: "SELECT promptId, passId, text, status, revision, updatedAt, client FROM answers WHERE passId = ? AND promptId = ?"),
+                                         arguments: [passId, promptId])
+                    let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM passes WHERE id = ?"), arguments: [passId]) ?? 0
+                    _ = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT a.promptId, a.passId, a.text, a.status, a.revision, a.updatedAt, a.client
+                        FROM answers a JOIN passes p ON p.id = a.passId
+                        WHERE a.promptId = ? AND p.workbookId = ? AND a.passId <> ?
+                          AND (p.startedAt < ? OR (p.startedAt = ? AND p.rowid < ?))
+                        ORDER BY p.startedAt DESC, p.rowid DESC
+                        """), arguments: [promptId, workbookId, passId, startedAt, startedAt, rowid])
+                }
+            case .search:
+                let word = "\"" + Workload.words[i % Workload.words.count] + "\""
+                try pool.read { db in
+                    _ = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT p.workbookId, a.promptId, a.passId, a.revision, a.status,
+                               snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, bm25(answers_fts) AS score
+                        FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid JOIN passes p ON p.id = a.passId
+                        WHERE answers_fts MATCH ? ORDER BY score LIMIT ?
+                        """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
+                    _ = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, bm25(prompts_fts) AS score
+                        FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY score LIMIT ?
+                        """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
+                }
+            case .save, .saveMany:
+                let items = kind == .save ? 1 : 100
+                try pool.write { db in
+                    for k in 0..<items {
+                        let promptId = prompts[(i * items + k) % prompts.count]
+                        guard let pass = try Row.fetchOne(db.cachedStatement(sql: """
+                            SELECT id, workbookId, title, startedAt, closedAt FROM passes WHERE workbookId = ? AND closedAt IS NULL
+                            ORDER BY startedAt DESC, rowid DESC LIMIT 1
+                            """), arguments: [workbookId]) else { throw BenchError("no open pass") }
+                        let passId: String = pass[0]
+                        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT promptId, passId, text, status, revision, updatedAt, client FROM answers WHERE passId = ? AND promptId = ?"),
+                                                       arguments: [passId, promptId])
+                        let revision = (current.map { $0[4] as Int } ?? 0) + 1
+                        let text = "floor \(i) \(k) solidarity care listen organise end"
+                        let at = Generator.timestamp(Int(Date().timeIntervalSince1970))
+                        try db.cachedStatement(sql: """
+                            INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """).execute(arguments: [UUID().uuidString.lowercased(), passId, promptId, revision, text, "draft", at, "floor", version, nil])
+                        try db.cachedStatement(sql: """
+                            INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
+                              revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
+                              packVersion = excluded.packVersion, words = excluded.words
+                            """).execute(arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7])
+                        try db.cachedStatement(sql: """
+                            INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """).execute(arguments: ["answer.saved", workbookId, passId, promptId, revision, "draft", at, "floor"])
+                    }
+                }
+            }
+            _ = h.record(nowNanos() - t0)
+        }
+        let seconds = Double(nowNanos() - started) / 1e9
+        return Figure(name: kind.rawValue, latency: Latency(h), perSecond: Double(iterations) / seconds)
+    }
+
+    /// The disk's durable commit rate: one tiny INSERT per transaction, WAL, synchronous=FULL, in a
+    /// scratch file next to `directory`'s database (same file system).
+    static func commitRate(directory: String, seconds: Double = 2) throws -> Double {
+        let path = directory + "/commit-floor.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t(x TEXT)")
+        }
+        let end = Date().addingTimeInterval(seconds)
+        var commits = 0
+        let start = Date()
+        while Date() < end {
+            try queue.write { db in try db.execute(sql: "INSERT INTO t VALUES ('x')") }
+            commits += 1
+        }
+        return Double(commits) / Date().timeIntervalSince(start)
+    }
+}
+
+enum GRDBHelpers {
+    static func open(_ path: String) throws -> DatabasePool {
+        var config = Configuration()
+        config.readonly = true
+        return try DatabasePool(path: path, configuration: config)
+    }
+}
