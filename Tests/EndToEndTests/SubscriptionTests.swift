@@ -195,3 +195,42 @@ final class SubscriptionTests: XCTestCase {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 }
+
+/// Notifications on stdio, in the Content-Length framing an editor uses.
+final class StdioSubscriptionTests: XCTestCase {
+    func testNotificationsArriveOverStdioInHeaderFraming() throws {
+        let dir = TempDir()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: WorkbookBinary.path)
+        process.arguments = ["serve", "--stdio", "--database", dir.file("db.sqlite")]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        func send(_ json: String) { input.fileHandleForWriting.write(Data(Frames.header(Array(json.utf8)))) }
+        send(#"{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{}}"#)
+        send(#"{"jsonrpc":"2.0","id":2,"method":"answers.save","params":{"promptId":"solidarity-means","text":"over stdio"}}"#)
+        // Read frames until the save's answer.saved notification arrives.
+        var buffer: [UInt8] = []
+        var messages: [[String: Any]] = []
+        var saved = false
+        while !saved {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            while let frame = Frames.splitHeadersPrefix(buffer) {
+                buffer.removeFirst(frame.consumed)
+                guard let m = JSONMatch.parse(frame.body) as? [String: Any] else { continue }
+                messages.append(m)
+                let change = (m["params"] as? [String: Any])?["change"] as? [String: Any]
+                if m["method"] as? String == "workbook.changed", change?["type"] as? String == "answer.saved" { saved = true }
+            }
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        XCTAssertTrue(saved, "no answer.saved notification: \(messages)")
+        XCTAssertEqual(messages.first?["id"] as? Int, 1, "the subscribe reply comes before any notification")
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+}

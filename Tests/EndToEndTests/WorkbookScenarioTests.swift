@@ -123,6 +123,30 @@ final class WorkbookScenarioTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0)
     }
 
+    func testExtraPacksLoadFromADirectoryAndABrokenOneIsReportedAndSkipped() throws {
+        let dir = TempDir()
+        let packs = dir.file("packs")
+        try FileManager.default.createDirectory(atPath: packs, withIntermediateDirectories: true)
+        let pack = #"{"id":"gratitude","version":"1.0.0","title":"Gratitude","summary":"A short one.","language":"en","items":[{"id":"gratitude.today","kind":"section","title":"Today","text":"","items":[{"id":"gratitude.today.one","kind":"prompt","text":"What went well today?"}]}]}"#
+        try pack.write(toFile: packs + "/gratitude.json", atomically: true, encoding: .utf8)
+        try "{ not json".write(toFile: packs + "/broken.json", atomically: true, encoding: .utf8)
+        // The validator agrees with the loader.
+        XCTAssertEqual(try Run.workbook(["packs", "validate", packs + "/gratitude.json"]).status, 0)
+        let broken = try Run.workbook(["packs", "validate", packs + "/broken.json"])
+        XCTAssertNotEqual(broken.status, 0)
+        // The server starts, names the broken file on stderr, and serves both workbooks.
+        let server = try SocketServer(dir: dir, extra: ["--packs", packs])
+        XCTAssertTrue(server.stderr.contains("broken.json"), server.stderr)
+        let client = try Client(server.socketPath)
+        let ids = (client.call("workbooks.list") as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids, ["solidarity", "gratitude"])
+        _ = client.call("answers.save", #"{"promptId":"gratitude.today.one","text":"The walk."}"#)
+        let progress = client.call("progress.get", #"{"workbookId":"gratitude"}"#) as? [String: Any]
+        XCTAssertEqual(progress?["total"] as? Int, 1)
+        XCTAssertEqual(progress?["drafts"] as? Int, 1)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
     func testAnswerInTheEditorSavesAndAConflictOverwritesNothing() throws {
         let dir = TempDir()
         let db = dir.file("db.sqlite")

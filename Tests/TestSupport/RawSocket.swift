@@ -78,7 +78,7 @@ public final class RawSocket {
 
 extension Frames {
     /// The first complete Content-Length frame of `bytes`, if any.
-    static func splitHeadersPrefix(_ bytes: [UInt8]) -> (body: [UInt8], consumed: Int)? {
+    public static func splitHeadersPrefix(_ bytes: [UInt8]) -> (body: [UInt8], consumed: Int)? {
         guard let end = (0..<max(0, bytes.count - 3)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }) else { return nil }
         let header = String(decoding: bytes[..<end], as: UTF8.self)
         guard let n = Int(header.replacingOccurrences(of: "Content-Length: ", with: "")) else { return nil }
