@@ -40,3 +40,23 @@ public enum StorageFailureKind: String, Codable, Sendable, Equatable {
     /// Any other I/O failure.
     case storageIO
 }
+
+extension WorkbookError: CustomStringConvertible {
+    /// One readable line, for people (start-up failures, the command line, logs).
+    public var description: String {
+        switch self {
+        case let .workbookNotFound(id): return "no workbook '\(id)'"
+        case let .promptNotFound(id): return "no prompt '\(id)'"
+        case let .passNotFound(id): return "no pass '\(id)'"
+        case let .revisionConflict(promptId, _, current, _): return "'\(promptId)' changed elsewhere (now revision \(current))"
+        case let .answerTooLarge(_, bytes, limit): return "the answer is \(bytes) bytes; the limit is \(limit)"
+        case let .packInvalid(file, reason): return "invalid pack \(file): \(reason)"
+        case let .passClosed(id): return "pass '\(id)' is closed"
+        case let .importInvalid(reason): return "invalid import document: \(reason)"
+        case let .readOnly(reason): return "read-only: \(reason)"
+        case let .storageFailure(kind, reason): return "storage failure (\(kind.rawValue)): \(reason)"
+        case let .invalidArgument(field, reason): return "\(field): \(reason)"
+        case let .itemFailed(index, error): return "item \(index): \(error)"
+        }
+    }
+}

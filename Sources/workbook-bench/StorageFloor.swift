@@ -22,7 +22,9 @@ enum StorageFloor {
     static func measure(_ kind: Workload.Kind, path: String, iterations: Int) throws -> Figure {
         var config = Configuration()
         config.busyMode = .timeout(5)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // The pragmas the store sets (secure_delete makes every freed cell a zeroed write: same work).
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL") }
+        config.foreignKeysEnabled = true
         let pool = try DatabasePool(path: path, configuration: config)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let catalog = WorkbookCatalog.standard

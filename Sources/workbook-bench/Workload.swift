@@ -19,6 +19,8 @@ struct Workload: Sendable {
     let itemsPerSaveMany: Int
     let promptIds: [[UInt8]]
     let searchWords: [[UInt8]]
+    /// Differs between runs, so a save never repeats an earlier run's text (an identical save is a no-op).
+    let nonce = Int(nowNanos() % 1_000_000_007)
 
     /// Words that occur in generated and benchmark answers (generator and search share them).
     static let words = ["solidarity", "neighbours", "organise", "mutual", "care", "listen", "meeting", "tenants",
@@ -88,7 +90,9 @@ struct Workload: Sendable {
     private func appendSave(seq: Int, conn: Int, item: Int, _ out: inout [UInt8]) {
         out += #"{"promptId":""#.utf8
         out += promptIds[seq % promptIds.count]
-        out += #"","text":"bench c"#.utf8
+        out += #"","text":"bench r"#.utf8
+        appendInt(nonce, &out)
+        out += " c".utf8
         appendInt(conn, &out)
         out += " n".utf8
         appendInt(seq, &out)

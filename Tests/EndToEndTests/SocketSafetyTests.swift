@@ -53,7 +53,7 @@ final class SocketSafetyTests: XCTestCase {
         let dir = TempDir()
         try FileManager.default.createDirectory(atPath: dir.file("run"), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        FileManager.default.createFile(atPath: dir.file("run/wb.sock"), contents: Data("mine".utf8))
+        _ = FileManager.default.createFile(atPath: dir.file("run/wb.sock"), contents: Data("mine".utf8))
         let result = try Run.workbook(["serve", "--socket", dir.file("run/wb.sock"), "--database", dir.file("db.sqlite")])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertEqual(FileManager.default.contents(atPath: dir.file("run/wb.sock")), Data("mine".utf8))

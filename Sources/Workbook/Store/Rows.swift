@@ -42,15 +42,15 @@ extension WorkbookStore {
     func appendChange(_ db: Database, _ type: ChangeType, workbookId: String, passId: String?,
                       promptId: String? = nil, revision: Int? = nil, status: AnswerStatus? = nil,
                       at: String, client: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [type.rawValue, workbookId, passId, promptId, revision, status?.rawValue, at, client])
+            """).execute(arguments: [type.rawValue, workbookId, passId, promptId, revision, status?.rawValue, at, client])
     }
 
     /// The current answer of one prompt in one pass.
     func fetchAnswer(_ db: Database, passId: String, promptId: String) throws -> Answer? {
-        try Row.fetchOne(db, sql: "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?",
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"),
                          arguments: [passId, promptId]).map(Rows.answer)
     }
 

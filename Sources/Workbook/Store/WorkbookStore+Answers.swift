@@ -141,10 +141,10 @@ extension WorkbookStore {
                         client: String) throws -> Answer {
         let revision = (current?.revision ?? 0) + 1
         let version = packVersion(pass.workbookId)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [UUID().uuidString.lowercased(), pass.id, promptId, revision, text, status.rawValue, now,
+            """).execute(arguments: [UUID().uuidString.lowercased(), pass.id, promptId, revision, text, status.rawValue, now,
                              client, version, reason])
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
@@ -156,13 +156,13 @@ extension WorkbookStore {
 
     /// Writes the current answer of (pass, prompt).
     func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
               revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
               packVersion = excluded.packVersion, words = excluded.words
-            """, arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
+            """).execute(arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
                              answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text)])
     }
 

@@ -46,7 +46,7 @@ extension WorkbookStore {
 
     /// The pass with this id, or `passNotFound`.
     func requirePass(_ db: Database, _ passId: String) throws -> Pass {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(Rows.passColumns) FROM passes WHERE id = ?", arguments: [passId])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Rows.passColumns) FROM passes WHERE id = ?"), arguments: [passId])
         else { throw WorkbookError.passNotFound(passId: passId) }
         return Rows.pass(row)
     }
@@ -54,10 +54,10 @@ extension WorkbookStore {
     /// The workbook's newest pass (by start time), open or closed, or only open ones.
     func newestPass(_ db: Database, workbookId: String, openOnly: Bool) throws -> Pass? {
         let filter = openOnly ? " AND closedAt IS NULL" : ""
-        return try Row.fetchOne(db, sql: """
+        return try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(Rows.passColumns) FROM passes WHERE workbookId = ?\(filter)
             ORDER BY startedAt DESC, rowid DESC LIMIT 1
-            """, arguments: [workbookId]).map(Rows.pass)
+            """), arguments: [workbookId]).map(Rows.pass)
     }
 
     /// Inserts a pass and appends `pass.started`.

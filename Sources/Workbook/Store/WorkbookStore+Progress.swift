@@ -26,7 +26,8 @@ extension WorkbookStore {
     func answerStates(_ db: Database, pass: Pass?) throws -> [String: (status: AnswerStatus, words: Int, at: String)] {
         guard let pass else { return [:] }
         var states: [String: (status: AnswerStatus, words: Int, at: String)] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT promptId, status, words, updatedAt FROM answers WHERE passId = ?",
+        // A cached statement: compiling it (with GRDB's authorizer) cost more than running it.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT promptId, status, words, updatedAt FROM answers WHERE passId = ?"),
                                        arguments: [pass.id])
         while let row = try rows.next() {
             states[row[0]] = (Rows.status(row[1]), row[2], row[3])

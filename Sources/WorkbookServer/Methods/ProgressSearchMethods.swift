@@ -5,9 +5,9 @@ import Workbook
 public enum ProgressGet: RPCMethod {
     /// The wire name.
     public static let name = "progress.get"
-    /// Runs the method.
-    public static func handle(_ params: ProgressGetParams, context: ConnectionContext) throws -> WorkbookProgress {
-        try context.store.progressGet(params)
+    /// Runs the method; the result is hand-encoded (see `ProgressJSON`): the same bytes, a fraction of the time.
+    public static func handle(_ params: ProgressGetParams, context: ConnectionContext) throws -> RawJSON {
+        RawJSON(ProgressJSON.encode(try context.store.progressGet(params)))
     }
 }
 

@@ -59,7 +59,8 @@ public enum ServerPing: RPCMethod {
     /// Answered inline.
     public static let execution = Execution.inline
     /// Runs the method.
-    public static func handle(_ params: NoParams, context: ConnectionContext) throws -> EmptyResult { EmptyResult() }
+    /// `{}` spliced as is: no `JSONEncoder` on the hottest path (and no shared global array either).
+    public static func handle(_ params: NoParams, context: ConnectionContext) throws -> RawJSON { RawJSON([0x7B, 0x7D]) }
 }
 
 /// `rpc.discover`: the OpenRPC document, as committed in `schema/openrpc.json`.

@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue #6, area 1: saves pipelined as fast as the socket takes them while the server is killed
+/// with SIGKILL at random moments. After every restart each acknowledged save is there with its
+/// exact text, each prompt's revisions run 1...n without a gap, and `integrity_check` is ok.
+/// `WORKBOOK_CRASH_KILLS` (default 4; scripts/crash-loop.sh: 25) sets the number of kills.
+final class CrashDurabilityTests: XCTestCase {
+    /// Requests kept in flight on the connection: the kill always lands mid-stream.
+    private let window = 16
+
+    func testAcknowledgedSavesSurviveSIGKILL() throws {
+        ignoreSIGPIPE()
+        let kills = Knob.int("WORKBOOK_CRASH_KILLS", 4)
+        let seed = Knob.seed
+        var rng = SeededRandom(seed: seed)
+        let dir = TempDir()
+        // promptId → revision → text, for every save the server acknowledged.
+        var acknowledged: [String: [Int: String]] = [:]
+        var sent = Set<String>()
+        var totalAcked = 0, totalSent = 0
+        for round in 0..<kills {
+            // Given a server (restarted after the previous kill) that still holds every acknowledged save
+            let server = try SocketServer(dir: dir)
+            try verify(server, acknowledged: acknowledged, sent: sent, round: round)
+            // When a client pipelines saves and the server is killed after a random number of replies
+            let target = Int.random(in: 10...300, using: &rng)
+            let socket = try RawSocket(path: server.socketPath)
+            var inFlight: [Int: (prompt: String, text: String)] = [:]
+            var nextID = 0, acked = 0
+            while acked < target {
+                while inFlight.count < window {
+                    let prompt = defaultPrompts.randomElement(using: &rng)!
+                    let text = awkwardText("r\(round)-s\(nextID)", using: &rng)
+                    inFlight[nextID] = (prompt, text)
+                    sent.insert(text)
+                    socket.send(Frames.ndjson(request(nextID, "answers.save",
+                                                      #"{"promptId":\#(jsonString(prompt)),"text":\#(jsonString(text))}"#)))
+                    nextID += 1
+                    totalSent += 1
+                }
+                let body = try XCTUnwrap(socket.readMessage(headers: false), "server went away before the kill")
+                let reply = try XCTUnwrap(object(body))
+                let id = try XCTUnwrap(reply["id"] as? Int)
+                let save = try XCTUnwrap(inFlight.removeValue(forKey: id))
+                let result = try XCTUnwrap(reply["result"] as? JSONObject, "save failed: \(reply)")
+                let revision = try XCTUnwrap(result["revision"] as? Int)
+                XCTAssertNil(acknowledged[save.prompt]?[revision], "revision \(revision) of \(save.prompt) acknowledged twice")
+                acknowledged[save.prompt, default: [:]][revision] = save.text
+                acked += 1
+                totalAcked += 1
+            }
+            server.stop(signal: SIGKILL)
+        }
+        // Then after the last kill, a restart still holds everything
+        let server = try SocketServer(dir: dir)
+        try verify(server, acknowledged: acknowledged, sent: sent, round: kills)
+        XCTAssertEqual(server.stop(), 0)
+        report("crash: seed=\(seed) kills=\(kills) sent=\(totalSent) acknowledged=\(totalAcked) lost=0 integrity=ok")
+    }
+
+    /// Checks the restarted server's answers against what was acknowledged.
+    private func verify(_ server: SocketServer, acknowledged: [String: [Int: String]], sent: Set<String>,
+                        round: Int) throws {
+        XCTAssertEqual(try DatabaseFile.integrity(server.databasePath), ["ok"], "after kill \(round)")
+        let conversation = try Conversation(path: server.socketPath)
+        var lost = 0
+        for prompt in defaultPrompts {
+            let reply = try XCTUnwrap(conversation.call("answers.history", #"{"promptId":\#(jsonString(prompt))}"#))
+            let history = try XCTUnwrap(reply["result"] as? [JSONObject], "\(reply)")
+            let numbers = history.compactMap { $0["revision"] as? Int }
+            XCTAssertEqual(numbers, (0..<numbers.count).map { $0 + 1 },
+                           "\(prompt): revisions have a gap after kill \(round)")
+            var stored: [Int: String] = [:]
+            for revision in history { stored[revision["revision"] as! Int] = revision["text"] as? String }
+            for (revision, text) in acknowledged[prompt] ?? [:] where stored[revision] != text {
+                lost += 1
+                XCTFail("\(prompt) revision \(revision) lost or changed after kill \(round)")
+            }
+            // A save cut off before its reply may or may not be there, but only as sent, never torn.
+            for (revision, text) in stored where acknowledged[prompt]?[revision] == nil {
+                XCTAssertTrue(sent.contains(text), "\(prompt) revision \(revision) holds text never sent")
+            }
+            let current = try XCTUnwrap(conversation.call("answers.get", #"{"promptId":\#(jsonString(prompt))}"#))
+            if let last = numbers.last {
+                let answer = try XCTUnwrap(current["result"] as? JSONObject)
+                XCTAssertEqual(answer["revision"] as? Int, last)
+                XCTAssertEqual(answer["text"] as? String, stored[last])
+            }
+        }
+        XCTAssertEqual(lost, 0)
+        // The change log has one answer.saved per revision and cursors without holes.
+        let changes = try XCTUnwrap(conversation.call("changes.list", #"{"limit":1000}"#)?["result"] as? JSONObject)
+        let total = acknowledged.values.reduce(0) { $0 + $1.count }
+        if total < 900 {
+            let list = try XCTUnwrap(changes["changes"] as? [JSONObject])
+            let cursors = list.compactMap { $0["cursor"] as? Int }
+            XCTAssertEqual(cursors, (0..<cursors.count).map { $0 + 1 }, "change cursors have a hole")
+            let saved = list.filter { $0["type"] as? String == "answer.saved" }.count
+            let revisions = try DatabaseFile.revisions(server.databasePath).values.reduce(0) { $0 + $1.count }
+            XCTAssertEqual(saved, revisions, "one answer.saved change per revision")
+        }
+    }
+}
