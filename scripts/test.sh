@@ -14,9 +14,9 @@ swift build --build-tests || { echo "0 passed, 1 failed"; exit 1; }
 swift test 2>&1 | tee "$log"
 swift_rc=${PIPESTATUS[0]}
 summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -n 1)
-executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-xfail=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
-xskip=$(grep -oE "with [0-9]+ tests? skipped" <<<"$summary" | grep -oE "[0-9]+" || echo 0)
+executed=$(grep -oE "Executed [0-9]+" <<<"$summary" | grep -oE "[0-9]+")
+xfail=$(grep -oE "[0-9]+ failures?" <<<"$summary" | grep -oE "[0-9]+")
+xskip=$(grep -oE "[0-9]+ tests? skipped" <<<"$summary" | grep -oE "[0-9]+")
 executed=${executed:-0} xfail=${xfail:-0} xskip=${xskip:-0}
 passed=$((passed + executed - xfail - xskip)); failed=$((failed + xfail)); skipped=$((skipped + xskip))
 [ "$swift_rc" -eq 0 ] || [ "$xfail" -gt 0 ] || failed=$((failed + 1))

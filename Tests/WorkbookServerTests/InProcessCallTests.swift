@@ -61,3 +61,14 @@ final class InProcessCallTests: XCTestCase {
         }
     }
 }
+
+extension InProcessCallTests {
+    func testAnUnknownKeyInsideASaveManyItemIsRefusedByNameAndNothingIsStored() throws {
+        let c = try caller()
+        let reply = try c.call("answers.saveMany", params: #"{"items":[{"promptId":"solidarity-means","text":"a"},{"promptId":"solidarity-means","text":"b","expectedRevison":1}]}"#)
+        guard case let .failure(error) = reply else { return XCTFail("accepted a misspelt key") }
+        XCTAssertEqual(error.code, -32602)
+        XCTAssertTrue(error.json.contains(#""field":"items[1].expectedRevison""#), error.json)
+        XCTAssertTrue(try result(c, "answers.get", #"{"promptId":"solidarity-means"}"#) is NSNull)
+    }
+}

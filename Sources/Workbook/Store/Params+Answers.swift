@@ -33,6 +33,34 @@ public struct AnswersSaveParams: WorkbookParams, Equatable {
         self.promptId = promptId; self.text = text; self.status = status
         self.expectedRevision = expectedRevision; self.passId = passId
     }
+
+    /// Decodes, refusing unknown keys: the dispatcher checks the top level, this covers the items of
+    /// `answers.saveMany` (a misspelt `expectedRevison` must not silently turn off the conflict check).
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        promptId = try c.decode(String.self, forKey: .promptId)
+        text = try c.decode(String.self, forKey: .text)
+        status = try c.decodeIfPresent(AnswerStatus.self, forKey: .status)
+        expectedRevision = try c.decodeIfPresent(Int.self, forKey: .expectedRevision)
+        passId = try c.decodeIfPresent(String.self, forKey: .passId)
+    }
+}
+
+/// Any key, to list what an object really holds.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Throws a decoding error naming the first key of the object that `Keys` does not list.
+func rejectUnknownKeys<Keys: CodingKey>(_ decoder: any Decoder, _: Keys.Type) throws {
+    let all = try decoder.container(keyedBy: AnyCodingKey.self)
+    if let unknown = all.allKeys.first(where: { Keys(stringValue: $0.stringValue) == nil }) {
+        throw DecodingError.dataCorruptedError(forKey: unknown, in: all, debugDescription: "unknown parameter")
+    }
 }
 
 /// `answers.saveMany`.
