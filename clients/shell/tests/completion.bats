@@ -10,6 +10,10 @@ setup() {
     workbook() { "$WORKBOOK_BIN" "$@"; }
 }
 
+teardown() {
+    stop_server
+}
+
 # Completes the words of LINE (the cursor at its end) and prints the candidates sorted, one a line.
 complete_line() {
     local line=$1
@@ -72,4 +76,16 @@ complete_line() {
     run complete_line "workbook call server.ping "
     [ "$status" -eq 0 ]
     [ "$output" = "" ]
+}
+
+@test "the method names offered after call are exactly those rpc.discover returns from a running server" {
+    require jq "reading the rpc.discover reply"
+    require socat "asking the server itself, over its socket"
+    start_server
+    discovered=$(wb_rpc rpc.discover | jq -r '.result.methods[].name' | sort)
+    [ -n "$discovered" ]
+    grep -qx answers.save <<<"$discovered"
+    run complete_line "workbook call "
+    [ "$status" -eq 0 ]
+    [ "$output" = "$discovered" ]
 }

@@ -11,6 +11,11 @@ setup() {
 }
 
 teardown() {
+    # A test that failed half-way must not leave its server behind: it would keep bats waiting.
+    if [[ -n ${UNIT_PID:-} ]]; then
+        kill -TERM "$UNIT_PID" 2>/dev/null || true
+        wait "$UNIT_PID" 2>/dev/null || true
+    fi
     stop_server
 }
 
@@ -111,18 +116,20 @@ EOF
     export XDG_RUNTIME_DIR=$runtime XDG_DATA_HOME=$BATS_TEST_TMPDIR/data HOME=$home
     mkfifo "$BATS_TEST_TMPDIR/ready"
     exec {fd}<>"$BATS_TEST_TMPDIR/ready"
-    "${argv[@]}" 2> >(while IFS= read -r line; do [[ $line == *"listening on"* ]] && echo "$line" >&"$fd"; done) &
-    pid=$!
+    # 3>&- first: neither the server nor the stderr reader holds bats' output descriptor.
+    "${argv[@]}" 3>&- 2> >(while IFS= read -r line; do [[ $line == *"listening on"* ]] && echo "$line" >&"$fd"; done) &
+    UNIT_PID=$!
     read -r -t 30 -u "$fd" line
     [ "$line" != "" ]
     [[ $line == *"listening on $runtime/workbook/workbook.sock" ]]
     run "$REAL_BIN" status
     [ "$status" -eq 0 ]
-    [[ $output == "server on $runtime/workbook/workbook.sock:"* ]]
+    [[ $output == "server on $runtime/workbook/workbook.sock (version "*"), database $BATS_TEST_TMPDIR/data/workbook/workbook.sqlite, 1 open connections (this one included)" ]]
     [ "$(wb_socket)" = "$runtime/workbook/workbook.sock" ]
-    kill -TERM "$pid"
+    kill -TERM "$UNIT_PID"
     code=0
-    wait "$pid" || code=$?
+    wait "$UNIT_PID" || code=$?
+    UNIT_PID=
     [ "$code" -eq 0 ]
     [ -f "$BATS_TEST_TMPDIR/data/workbook/workbook.sqlite" ]
 }

@@ -52,8 +52,10 @@ start_server() {
     local ready=$BATS_TEST_TMPDIR/ready line
     mkfifo "$ready"
     exec {READY_FD}<>"$ready"
+    # 3>&- before the process substitution: neither the server nor its stderr reader may hold
+    # bats' output descriptor, or a test that fails before stop_server leaves bats waiting.
     "$WORKBOOK_BIN" serve --socket "$WORKBOOK_SOCKET" --database "$WORKBOOK_DATABASE" \
-        2> >(while IFS= read -r line; do
+        3>&- 2> >(while IFS= read -r line; do
             printf '%s\n' "$line" >>"$SERVER_LOG"
             [[ $line == *"listening on"* ]] && printf 'ready\n' >&"$READY_FD"
         done; printf 'exited\n' >&"$READY_FD") &
