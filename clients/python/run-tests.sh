@@ -17,14 +17,14 @@ summary() {
 
 if ! "$python" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
     if [[ ${CI:-} == true ]]; then
-        summary "FAILED: need python3 >= 3.10 with venv (apt-get install python3-venv)"
+        summary "0 passed, 1 failed (need python3 >= 3.10 with venv: apt-get install python3-venv)"
         exit 1
     fi
-    summary "SKIPPED: python3 >= 3.10 with venv is not available"
+    summary "0 passed, 0 failed, 1 skipped (python3 >= 3.10 with venv is not available)"
     exit 0
 fi
 if [[ ! -x $WORKBOOK_BIN ]]; then
-    summary "FAILED: no workbook binary at $WORKBOOK_BIN (swift build, or set WORKBOOK_BIN)"
+    summary "0 passed, 1 failed (no workbook binary at $WORKBOOK_BIN: swift build, or set WORKBOOK_BIN)"
     exit 1
 fi
 
@@ -36,23 +36,31 @@ fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$here"
 
 cd "$here"
+limit=${WORKBOOK_TEST_TIMEOUT:-600}
 status=0
-"$venv/bin/python" -m mypy --strict src examples || status=$?
+mypy_status=0
+# mypy --strict counts as one test. Each step has a timeout: a hang fails instead of stalling CI.
+timeout --kill-after=10 "$limit" "$venv/bin/python" -m mypy --strict src examples || mypy_status=$?
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
-"$venv/bin/python" -m pytest -q -rs --junitxml="$report" tests || status=$?
+timeout --kill-after=10 "$limit" "$venv/bin/python" -m pytest -q -rs --junitxml="$report" tests || status=$?
+((status == 124 || status == 137)) && echo "pytest timed out after ${limit}s"
 
-counts=$("$venv/bin/python" - "$report" <<'EOF'
+counts=$("$venv/bin/python" - "$report" "$mypy_status" <<'EOF'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 suite = root if root.tag == "testsuite" else root.find("testsuite")
-total, failed, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-print(f"{total - failed - errors - skipped} passed, {skipped} skipped, {failed + errors} failed")
+total, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+passed = total - failures - errors - skipped
+failed = failures + errors + (total == 0)  # no test collected is never a pass
+if sys.argv[2] == "0":
+    passed += 1
+else:
+    failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
 EOF
-) || counts="no test report"
-if ((status == 0)); then
-    summary "OK: $counts (mypy --strict clean)"
-else
-    summary "FAILED: $counts (see above; mypy and pytest both run)"
-fi
+) || counts="0 passed, 1 failed, 0 skipped (no test report)"
+((mypy_status == 0)) || status=$mypy_status
+[[ $counts == *" 0 failed,"* ]] || ((status != 0)) || status=1
+summary "$counts"
 exit "$status"

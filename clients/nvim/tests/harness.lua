@@ -98,6 +98,11 @@ function H.run()
   end
   H.reset()
   vim.fn.delete(H.tmp, 'rf')
+  if #tests == 0 then
+    -- A spec that registers nothing must not pass.
+    io.stdout:write('FAIL no test was registered\n')
+    failed = 1
+  end
   io.stdout:write(string.format('nvim: %d passed, %d failed\n', passed, failed))
   vim.cmd(failed == 0 and 'qall!' or 'cquit 1')
 end
