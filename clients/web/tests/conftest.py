@@ -43,9 +43,11 @@ class Server:
         self.dir = Path(directory)
         self.socket_path = str(self.dir / "wb.sock")
         env = dict(os.environ, XDG_RUNTIME_DIR=str(self.dir / "run"))
+        # WORKBOOK_WEB_ROOT=clients/web tests the page on disk without rebuilding the binary.
+        web_root = ["--web-root", os.environ["WORKBOOK_WEB_ROOT"]] if os.environ.get("WORKBOOK_WEB_ROOT") else []
         self.process = subprocess.Popen(
             [binary(), "serve", "--http", "127.0.0.1:0", "--socket", self.socket_path,
-             "--database", str(self.dir / "db.sqlite")],
+             "--database", str(self.dir / "db.sqlite")] + web_root,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
         lines = queue.Queue()
         self.stderr = []
@@ -125,6 +127,12 @@ def browser_factory():
         # Each driver is its own browser profile: a separate cookie jar, like a second device.
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         driver.set_script_timeout(20)
+        if width < 500:
+            # Headless Chromium keeps windows at least 500 px wide: override the viewport so the
+            # page really lays out at `width` CSS pixels. Not "mobile": a mobile viewport widens
+            # to fit content that overflows, which would hide the overflow the tests look for.
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         drivers.append(driver)
         return driver
 

@@ -67,6 +67,9 @@ def test_answer_reload_second_browser_and_progress(server, browser_factory, arti
     phone = browser_factory(375, 812)
     open_page(phone, server.url)
     phone.save_screenshot(str(artifacts / "web-phone.png"))
+    for name in ("web.png", "web-phone.png"):
+        shot = (artifacts / name).read_bytes()
+        assert len(shot) > 1000 and shot.startswith(b"\x89PNG\r\n\x1a\n"), f"{name} is not a screenshot"
 
 
 def test_conflict_shows_both_versions_and_keeps_the_choice(server, browser_factory):
