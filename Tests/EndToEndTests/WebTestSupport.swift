@@ -4,7 +4,8 @@ import TestSupport
 import Glibc
 #endif
 
-/// `workbook serve --http 127.0.0.1:0`, ready once its URL line is read from stderr.
+/// `workbook serve --http 127.0.0.1:0` (or another `--http` value), ready once its URL line is read
+/// from stderr.
 final class WebServer {
     let process = Process()
     let runtimeDir: String
@@ -13,11 +14,13 @@ final class WebServer {
     private(set) var stderrLines: [String] = []
 
     /// Starts the server in `dir` (runtime dir `dir/run`) and reads stderr line by line until the
-    /// ready URL appears; the rest of stderr is drained in the background.
-    init(dir: TempDir, extra: [String] = []) throws {
+    /// ready URL appears; the rest of stderr is drained in the background. `http` is the value of
+    /// `--http`; nil passes the bare flag, followed by `--database` (which must not become its value).
+    init(dir: TempDir, http: String? = "127.0.0.1:0", extra: [String] = []) throws {
         runtimeDir = dir.file("run")
         process.executableURL = URL(fileURLWithPath: WorkbookBinary.path)
-        process.arguments = ["serve", "--http", "127.0.0.1:0", "--database", dir.file("db.sqlite")] + extra
+        process.arguments = ["serve"] + (http.map { ["--http", $0] } ?? ["--http"])
+            + ["--database", dir.file("db.sqlite")] + extra
         process.environment = ProcessInfo.processInfo.environment.merging(["XDG_RUNTIME_DIR": runtimeDir]) { $1 }
         let err = Pipe()
         process.standardError = err
@@ -99,16 +102,17 @@ final class WebClient {
         return Array(buffer[..<count])
     }
 
-    /// Sends a request and reads the response head: status and headers (names lower-cased).
+    /// Sends a request and reads the response: status, headers (names lower-cased) and the body
+    /// (by Content-Length; empty without one).
     func request(_ path: String, host: String, headers: [String: String] = [:], method: String = "GET")
-        -> (status: Int, headers: [String: String]) {
+        -> (status: Int, headers: [String: String], body: [UInt8]) {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         send(Array((text + "\r\n").utf8))
         var end = 0
         while true {
             if let range = buffer.firstRange(of: Array("\r\n\r\n".utf8)) { end = range.upperBound; break }
-            guard need(buffer.count + 1) else { return (0, [:]) }
+            guard need(buffer.count + 1) else { return (0, [:], []) }
         }
         let lines = String(decoding: take(end), as: UTF8.self).components(separatedBy: "\r\n")
         var fields: [String: String] = [:]
@@ -116,8 +120,9 @@ final class WebClient {
             guard let colon = line.firstIndex(of: ":") else { continue }
             fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        if let length = fields["content-length"].flatMap(Int.init), need(length) { _ = take(length) }
-        return (Int(lines[0].split(separator: " ")[1]) ?? 0, fields)
+        var body: [UInt8] = []
+        if let length = fields["content-length"].flatMap(Int.init), need(length) { body = take(length) }
+        return (Int(lines[0].split(separator: " ")[1]) ?? 0, fields, body)
     }
 
     static let upgradeHeaders = ["Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",

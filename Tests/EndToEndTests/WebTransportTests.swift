@@ -72,8 +72,88 @@ final class WebTransportTests: XCTestCase {
         let refused = try Run.workbook(["serve", "--http", "0.0.0.0:0", "--database", dir.file("db.sqlite")])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("--allow-remote"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("db.sqlite")), "refused before opening anything")
         let bad = try Run.workbook(["serve", "--http", "::1:80", "--database", dir.file("db.sqlite")])
         XCTAssertEqual(bad.status, 64)
+        // Given --allow-remote, Then it serves, warns on stderr before the ready line, and listens on every address
+        let server = try WebServer(dir: dir, http: "0.0.0.0:0", extra: ["--allow-remote"])
+        let warning = server.stderrLines.filter { $0.contains("warning") && $0.contains("--http binds 0.0.0.0") }
+        XCTAssertEqual(warning.count, 1, "\(server.stderrLines)")
+        XCTAssertTrue(warning.first?.contains("reachable from other machines") ?? false)
+        XCTAssertEqual(listeningAddresses(port: server.port), ["00000000"])
+        XCTAssertEqual(try status(server, "/?token=\(server.token)"), 303)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testBareHTTPFlagBindsLoopbackOnAFreePort() throws {
+        let dir = TempDir()
+        // Given `--http` without a value, Then the ready URL names 127.0.0.1 and a port the kernel chose
+        let server = try WebServer(dir: dir, http: nil)
+        XCTAssertNotEqual(server.port, 0)
+        XCTAssertEqual(server.stderrLines.filter { $0.contains("web page ready at http://127.0.0.1:\(server.port)/?token=") }.count, 1)
+        XCTAssertEqual(listeningAddresses(port: server.port), ["0100007F"])  // 127.0.0.1 only
+        XCTAssertFalse(server.stderrLines.contains { $0.contains("warning") }, "\(server.stderrLines)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("db.sqlite")), "--database was not taken as the address")
+        XCTAssertEqual(try status(server, "/?token=\(server.token)"), 303)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testAllowOriginTwiceAdmitsBothAndNoOther() throws {
+        let dir = TempDir()
+        let server = try WebServer(dir: dir, extra: ["--allow-origin", "http://localhost:5173",
+                                                     "--allow-origin", "https://journal.example"])
+        // Given two --allow-origin flags, Then pages from either origin open /rpc and are served
+        for origin in ["http://localhost:5173", "https://journal.example"] {
+            let client = try connect(server, ["Origin": origin])
+            client.sendText(#"{"jsonrpc":"2.0","id":1,"method":"server.ping"}"#)
+            XCTAssertEqual(client.readText(), #"{"jsonrpc":"2.0","id":1,"result":{}}"#, origin)
+        }
+        // And a third origin is still refused
+        XCTAssertEqual(try status(server, "/rpc?token=\(server.token)",
+                                  WebClient.upgradeHeaders.merging(["Origin": "https://other.example"]) { $1 }), 403)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
+    func testWebRootServesFilesFromTheDirectory() throws {
+        let dir = TempDir()
+        let root = dir.file("page")
+        try FileManager.default.createDirectory(atPath: root + "/notes", withIntermediateDirectories: true)
+        let index = "<!doctype html><title>My own front end</title>\n"
+        try index.write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
+        try "hello from the web root\n".write(toFile: root + "/notes/hello.txt", atomically: true, encoding: .utf8)
+        let server = try WebServer(dir: dir, extra: ["--web-root", root])
+        let cookie = ["Cookie": "workbook_\(server.port)=\(server.token)"]
+        // Given --web-root DIR, Then / and DIR's other files are served from DIR, the built-in page is not
+        let page = try WebClient(port: server.port).request("/", host: host(server), headers: cookie)
+        XCTAssertEqual(page.status, 200)
+        XCTAssertEqual(String(decoding: page.body, as: UTF8.self), index)
+        let note = try WebClient(port: server.port).request("/notes/hello.txt", host: host(server), headers: cookie)
+        XCTAssertEqual(note.status, 200)
+        XCTAssertEqual(note.headers["content-type"], "text/plain; charset=utf-8")
+        XCTAssertEqual(String(decoding: note.body, as: UTF8.self), "hello from the web root\n")
+        XCTAssertEqual(try status(server, "/app.js", cookie), 404)
+        // Read on every request: an edit shows without a restart
+        try "edited\n".write(toFile: root + "/notes/hello.txt", atomically: true, encoding: .utf8)
+        let edited = try WebClient(port: server.port).request("/notes/hello.txt", host: host(server), headers: cookie)
+        XCTAssertEqual(String(decoding: edited.body, as: UTF8.self), "edited\n")
+        XCTAssertEqual(server.stop(), 0)
+        // A directory without index.html is refused at start
+        let empty = try Run.workbook(["serve", "--http", "127.0.0.1:0", "--web-root", dir.file("run"),
+                                      "--database", dir.file("db.sqlite")])
+        XCTAssertEqual(empty.status, 64)
+        XCTAssertTrue(empty.stderr.contains("has no index.html"), empty.stderr)
+    }
+
+    /// The IPv4 addresses (hex, as in /proc/net/tcp) listening on `port`.
+    private func listeningAddresses(port: Int) -> [String] {
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        let portHex = String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[3] == "0A" else { return nil }  // 0A: LISTEN
+            let local = fields[1].split(separator: ":")
+            return local.count == 2 && local[1] == portHex ? String(local[0]) : nil
+        }
     }
 
     func testProtocolCasesOverWebSocket() throws {
