@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the web page (clients/web/, without README.md, tests/ and dot-files) into
+# Compiles the web page (clients/web/, without README.md, tests/, docs/ and dot-files) into
 # Sources/WorkbookServer/WebAssets.swift, so the single binary serves it anywhere.
 # Run after editing the page; `--check` exits 1 when the generated file is stale
 # (Tests/EndToEndTests/WebAssetsTests.swift checks the same).
@@ -20,7 +20,7 @@ generate() {
     echo '    }'
     echo
     echo '    private static let encoded: [String: String] = ['
-    (cd "$web" && find . -type f -not -path '*/.*' -not -path './tests/*' -not -name README.md | sed 's|^\./||' | LC_ALL=C sort) |
+    (cd "$web" && find . -type f -not -path '*/.*' -not -path './tests/*' -not -path './docs/*' -not -name README.md | sed 's|^\./||' | LC_ALL=C sort) |
     while IFS= read -r name; do
         echo "        \"$name\": \"\"\""
         base64 -w 96 "$web/$name" | sed 's/^/        /'

@@ -2,7 +2,8 @@ import Foundation
 import WorkbookServer
 import XCTest
 
-/// The page compiled into the binary is exactly clients/web/ (run scripts/embed-web.sh after editing it).
+/// The page compiled into the binary is exactly clients/web/ without README.md, tests/ and docs/
+/// (run scripts/embed-web.sh after editing it).
 final class WebAssetsTests: XCTestCase {
     func testEmbeddedPageMatchesClientsWeb() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -12,8 +13,8 @@ final class WebAssetsTests: XCTestCase {
                                                     options: [.skipsHiddenFiles])
         while let url = walker?.nextObject() as? URL {
             let name = String(url.path.dropFirst(root.path.count + 1))
-            if name == "tests" { walker?.skipDescendants() }
-            guard name != "README.md", !name.hasPrefix("tests/"),
+            if name == "tests" || name == "docs" { walker?.skipDescendants() }  // not part of the page
+            guard name != "README.md", !name.hasPrefix("tests/"), !name.hasPrefix("docs/"),
                   (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
             onDisk[name] = Array(try Data(contentsOf: url))
         }
