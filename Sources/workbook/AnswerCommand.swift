@@ -12,21 +12,28 @@ struct AnswerCommand: ParsableCommand {
             Without --file, $EDITOR opens a temporary file: the question and its context stand above a \
             marker line, your previous answer below it. Save and quit to store it. The save carries the \
             revision you started from, so an answer written elsewhere meanwhile is never overwritten: \
-            you get both versions and exit code 4 instead.
+            you get both versions and exit code 4 instead. Without --final or --draft the answer keeps \
+            its status (a new answer is a draft), so editing a final answer leaves it final.
             """)
 
     @Argument(help: "The prompt id (see `workbook next`).") var promptId: String
     @Option(name: .shortAndLong, help: "Read the answer from this file, or - for stdin.") var file: String?
-    @Flag(help: "Mark the answer final (default: draft).") var final = false
+    @Flag(help: "Mark the answer final.") var final = false
+    @Flag(help: "Mark the answer a draft (without either flag it keeps its status; a new answer is a draft).") var draft = false
     @Option(help: "The pass id (default: the newest open pass).") var pass: String?
     @OptionGroup var endpoint: EndpointOptions
 
     static let marker = "# ──── write your answer below this line; everything above it is ignored ────"
 
+    func validate() throws {
+        if final && draft { throw ValidationError("--final and --draft cannot be used together") }
+    }
+
     func run() throws {
         try guarded {
             let client = try Client(endpoint)
-            let status: AnswerStatus = final ? .final : .draft
+            // No status sent: the store keeps the current one (PROTOCOL.md), so an edit never demotes a final answer.
+            let status: AnswerStatus? = final ? .final : draft ? .draft : nil
             if let file {
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
                                        : try Data(contentsOf: URL(fileURLWithPath: file))
@@ -40,7 +47,7 @@ struct AnswerCommand: ParsableCommand {
         }
     }
 
-    private func editInteractively(_ client: Client, status: AnswerStatus) throws {
+    private func editInteractively(_ client: Client, status: AnswerStatus?) throws {
         let view: PromptView = try client.call("prompts.get", PromptsGetParams(promptId: promptId, passId: pass))
         let started = view.answer?.revision ?? 0
         let path = NSTemporaryDirectory() + "workbook-\(promptId)-\(getpid()).md"
@@ -62,7 +69,7 @@ struct AnswerCommand: ParsableCommand {
         }
         let edited = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
         let text = Self.answerText(from: edited)
-        if text == view.answer?.text, status == view.answer?.status || !final {
+        if text == view.answer?.text, status == nil || status == view.answer?.status {
             try? FileManager.default.removeItem(atPath: path)
             output("unchanged")
             return

@@ -22,6 +22,7 @@ struct Call: ParsableCommand {
         if text == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
+        text = text.map(Self.oneLine)
         do {
             switch try endpoint.caller().call(method, params: text) {
             case let .success(result): output(result)
@@ -30,6 +31,26 @@ struct Call: ParsableCommand {
                 throw ExitCode(CLIError.exitCode(for: reply))
             }
         } catch let error as ExitCode { throw error } catch { fail(error) }
+    }
+}
+
+extension Call {
+    /// `json` with its line breaks between tokens turned into spaces, so pretty-printed params fit
+    /// in one NDJSON line; breaks inside strings (invalid JSON) are left for the server to refuse.
+    static func oneLine(_ json: String) -> String {
+        var bytes = Array(json.utf8)
+        var inString = false, escaped = false
+        for i in bytes.indices {
+            let b = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else if b == 10 || b == 13 {
+                bytes[i] = UInt8(ascii: " ")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

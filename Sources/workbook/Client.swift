@@ -10,6 +10,9 @@ struct Client {
 
     init(_ endpoint: EndpointOptions) throws { caller = try endpoint.caller() }
 
+    /// A client on `caller` (e.g. `EndpointOptions.directCaller()`).
+    init(caller: any RPCCaller) { self.caller = caller }
+
     /// Calls `method` and decodes its result; an error reply is printed and exits with its code.
     func call<R: Decodable>(_ method: String, _ params: some Encodable, as: R.Type = R.self) throws -> R {
         let text = String(decoding: try JSONCoding.encode(params), as: UTF8.self)

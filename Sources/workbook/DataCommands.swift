@@ -5,7 +5,15 @@ import WorkbookServer
 
 /// `workbook export --format markdown|json [-o FILE]`
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export answers as Markdown or lossless JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export answers as Markdown or lossless JSON.",
+        discussion: """
+            Reads the database file directly whenever its path is known (--database, or the running \
+            server's database from server.info), so an export of any size works: a socket message \
+            stops at the server's message limit (4 MiB). Only when the file cannot be opened here \
+            does it go through the socket. A --database that does not exist is refused (exit 1). \
+            Workbooks come from the default packs directory.
+            """)
 
     @Option(help: "markdown or json.") var format: ExportFormat = .markdown
     @Option(name: .shortAndLong, help: "Write to this file (created 0600; never through a symlink).") var output: String?
@@ -15,7 +23,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let result: ExportResult = try Client(endpoint).call(
+            try endpoint.requireExistingDatabase()
+            let result: ExportResult = try Client(caller: endpoint.directCaller()).call(
                 "export", ExportParams(workbookId: scope.workbook, passId: scope.pass, format: format))
             var text: String
             switch result.content {
@@ -39,7 +48,15 @@ extension ExportFormat: ExpressibleByArgument {}
 
 /// `workbook import FILE`
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Merge a JSON export (by revision uuid; twice changes nothing).")
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Merge a JSON export (by revision uuid; twice changes nothing).",
+        discussion: """
+            Writes the database file directly whenever its path is known (--database, or the running \
+            server's database from server.info), so a document of any size can be imported: a socket \
+            message stops at the server's message limit (4 MiB). SQLite shares the file safely with \
+            the server, whose subscribers still hear of the import. Only when the file cannot be \
+            opened here does it go through the socket.
+            """)
     @Argument(help: "A file written by `workbook export --format json`, or - for stdin.") var file: String
     @OptionGroup var endpoint: EndpointOptions
 
@@ -50,7 +67,7 @@ struct ImportCommand: ParsableCommand {
             do { document = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
                 throw CLIError(exitCode: 1, message: "workbook: \(file) is not JSON: \(error)")
             }
-            let result: ImportResult = try Client(endpoint).call("import", ImportParams(document: document))
+            let result: ImportResult = try Client(caller: endpoint.directCaller()).call("import", ImportParams(document: document))
             output("imported \(result.imported), skipped \(result.skipped)")
         }
     }
@@ -61,11 +78,13 @@ struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Copy the database with SQLite's online backup (safe while a server runs).")
     @Argument(help: "The backup file to create (0600).") var file: String
     @Flag(help: "Overwrite an existing file.") var force = false
-    @Option(help: "The database (default: the default database).") var database: String?
+    @Option(help: "The database (default: the default database); it must exist.") var database: String?
 
     func run() throws {
         try guarded {
-            let store = try WorkbookStore.open(path: database ?? ServerConfiguration.defaultDatabasePath(), catalog: .standard)
+            let path = database ?? ServerConfiguration.defaultDatabasePath()
+            try EndpointOptions.requireExisting(path)
+            let store = try WorkbookStore.open(path: path, catalog: .standard)
             try store.backup(to: file, force: force)
             output("backed up to \(file)")
         }

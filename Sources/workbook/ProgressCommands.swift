@@ -16,6 +16,7 @@ struct ProgressCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
+            try endpoint.requireExistingDatabase()
             let params = ProgressGetParams(workbookId: scope.workbook, passId: scope.pass)
             if format == .json {
                 switch try endpoint.caller().call("progress.get", params: String(decoding: try JSONEncoder().encode(params), as: UTF8.self)) {
@@ -57,6 +58,7 @@ struct Next: ParsableCommand {
 
     func run() throws {
         try guarded {
+            try endpoint.requireExistingDatabase()
             let view: PromptView? = try Client(endpoint).call(
                 "prompts.next", PromptsNextParams(workbookId: scope.workbook, passId: scope.pass, after: after))
             guard let view else {

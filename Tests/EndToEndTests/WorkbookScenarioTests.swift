@@ -62,8 +62,11 @@ final class WorkbookScenarioTests: XCTestCase {
         let answer = client.call("answers.get", #"{"promptId":"who-do-i-stand-with"}"#) as? [String: Any]
         XCTAssertEqual(answer?["text"] as? String, "My family, my neighbours.")
         XCTAssertEqual(answer?["revision"] as? Int, 2)
-        let history = client.call("answers.history", #"{"promptId":"who-do-i-stand-with"}"#) as? [Any]
+        let history = client.call("answers.history", #"{"promptId":"who-do-i-stand-with"}"#) as? [[String: Any]]
         XCTAssertEqual(history?.count, 2)
+        // This connection never sent `initialize`, so its revisions name the client "unknown"
+        XCTAssertEqual(history?.map { $0["client"] as? String }, ["unknown", "unknown"])
+        XCTAssertEqual(answer?["client"] as? String, "unknown")
         XCTAssertEqual(server.stop(), 0)
     }
 
@@ -120,6 +123,38 @@ final class WorkbookScenarioTests: XCTestCase {
         }
         let prompt = try Run.workbook(["progress", "--format", "prompt", "--socket", server.socketPath])
         XCTAssertEqual(prompt.out, "solidarity 1/22\n")
+        // The same answer again, from a file, either way: the same reply, and no new revision
+        let file = dir.file("answer.txt")
+        try "Everyone who is kept out.".write(toFile: file, atomically: true, encoding: .utf8)
+        for endpoint in [["--socket", server.socketPath], ["--database", server.databasePath]] {
+            let again = try Run.workbook(["answer", "who-do-i-stand-with", "-f", file] + endpoint)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            XCTAssertEqual(again.out, "saved who-do-i-stand-with (final, revision 1)\n", "answer \(endpoint[0])")
+        }
+        // Exports agree (the JSON export differs only in when it was made)
+        for format in ["markdown", "json"] {
+            let viaSocket = try Run.workbook(["export", "--format", format, "--socket", server.socketPath])
+            let direct = try Run.workbook(["export", "--format", format, "--database", server.databasePath])
+            XCTAssertEqual(viaSocket.status, 0, viaSocket.stderr)
+            XCTAssertEqual(direct.status, 0, direct.stderr)
+            XCTAssertTrue(viaSocket.out.contains("Everyone who is kept out."), viaSocket.out)
+            if format == "markdown" { XCTAssertEqual(viaSocket.out, direct.out); continue }
+            var a = JSONMatch.parse(viaSocket.stdout) as? [String: Any], b = JSONMatch.parse(direct.stdout) as? [String: Any]
+            XCTAssertNotNil(a?.removeValue(forKey: "exportedAt"))
+            XCTAssertNotNil(b?.removeValue(forKey: "exportedAt"))
+            XCTAssertEqual(a.map { NSDictionary(dictionary: $0) }, b.map { NSDictionary(dictionary: $0) })
+        }
+        // Importing the database's own export changes nothing either way
+        let export = dir.file("export.json")
+        XCTAssertEqual(try Run.workbook(["export", "--format", "json", "-o", export, "--socket", server.socketPath]).status, 0)
+        let before = try Run.workbook(["call", "answers.history", #"{"promptId":"who-do-i-stand-with"}"#, "--socket", server.socketPath])
+        for endpoint in [["--socket", server.socketPath], ["--database", server.databasePath]] {
+            let imported = try Run.workbook(["import", export] + endpoint)
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+            XCTAssertEqual(imported.out, "imported 0, skipped 1\n", "import \(endpoint[0])")
+        }
+        let after = try Run.workbook(["call", "answers.history", #"{"promptId":"who-do-i-stand-with"}"#, "--socket", server.socketPath])
+        XCTAssertEqual(after.out, before.out)
         XCTAssertEqual(server.stop(), 0)
     }
 

@@ -48,12 +48,13 @@ final class BackupMigrationTests: XCTestCase {
             let copy = try DatabaseFile.open(file)
             let (mode, revisions) = try copy.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                 try Row.fetchAll(db, sql: "SELECT promptId, revision, text FROM revisions").map { ("\($0[0] as String) \($0[1] as Int)", $0[2] as String) })
+                 try Row.fetchAll(db, sql: "SELECT promptId, revision, text FROM revisions").map { ("\($0[0] as String) \($0[1] as Int)", Array(($0[2] as String).utf8)) })
             }
             try copy.close()
             XCTAssertEqual(mode, "delete")
             let stored = Dictionary(revisions, uniquingKeysWith: { a, _ in a })
-            for save in before where stored["\(save.prompt) \(save.revision)"] != save.text {
+            // Bytes, not Strings: Swift compares Unicode-equivalent Strings equal.
+            for save in before where stored["\(save.prompt) \(save.revision)"] != Array(save.text.utf8) {
                 XCTFail("backup \(round) misses \(save.prompt) revision \(save.revision)")
             }
             checked += before.count
@@ -69,6 +70,9 @@ final class BackupMigrationTests: XCTestCase {
         XCTAssertEqual(try DatabaseFile.integrity(restored), ["ok"])
         report("backup: 3 backups during \(saves.snapshot().count) saves, \(checked) acknowledged saves checked in copies, integrity=ok")
     }
+
+    /// A text's UTF-8 bytes (nil when it is not a string), so texts compare byte for byte.
+    private func utf8(_ value: Any?) -> [UInt8]? { (value as? String).map { Array($0.utf8) } }
 
     /// Every migration the code registers, in order (read from a fresh database).
     private func migrations() throws -> [String] {
@@ -106,12 +110,13 @@ final class BackupMigrationTests: XCTestCase {
                 let want = entry["revisions"] as! [JSONObject]
                 XCTAssertEqual(history.count, want.count, "\(version) \(prompt)")
                 for (got, wanted) in zip(history, want) {
-                    for key in ["revision", "text", "status", "at", "client"] {
+                    for key in ["revision", "status", "at", "client"] {
                         XCTAssertEqual("\(got[key] ?? "nil")", "\(wanted[key] ?? "nil")", "\(version) \(prompt) \(key)")
                     }
+                    XCTAssertEqual(utf8(got["text"]), utf8(wanted["text"]), "\(version) \(prompt) text, byte for byte")
                 }
                 let current = c.call("answers.get", #"{"promptId":"\#(prompt)","passId":"\#(pass)"}"#)?["result"] as? JSONObject
-                XCTAssertEqual(current?["text"] as? String, want.last?["text"] as? String)
+                XCTAssertEqual(utf8(current?["text"]), utf8(want.last?["text"]))
                 answers += want.count
             }
             // And the migrated database takes new answers

@@ -119,7 +119,7 @@ final class ContentStandardCatalogTests: XCTestCase {
         // Then the dead links are gone, the link text stays, and the Part 2 pointer closes the workbook
         XCTAssertEqual(pack.attribution, Attribution(
             title: "Workshopping Solidarity",
-            source: "An excerpt from the *Unlearning Scarcity, Cultivating Solidarity* toolkit",
+            source: "An excerpt from the Unlearning Scarcity, Cultivating Solidarity toolkit",
             note: pointer))
         XCTAssertEqual(contexts.last?.id, "defining-solidarity.part-2")
         XCTAssertEqual(contexts.last?.text, pointer)

@@ -77,8 +77,9 @@ final class StoreFileTests: XCTestCase {
     }
 
     func testReadOnlyDirectoryIsReadOnly() throws {
-        // Given a directory without write permission (meaningless as root)
-        if geteuid() == 0 { throw XCTSkip("root ignores directory permissions") }
+        // Root ignores directory permissions: as root (CI), this very test runs again as uid 65534
+        if geteuid() == 0 { return try runThisTestUnprivileged("testReadOnlyDirectoryIsReadOnly") }
+        // Given a directory without write permission
         let dir = try makeTempDir().appendingPathComponent("ro")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o500])
         addTeardownBlock { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path) }
@@ -86,6 +87,20 @@ final class StoreFileTests: XCTestCase {
         guard case .readOnly? = error({ () throws(WorkbookError) in
             try WorkbookStore.open(path: dir.appendingPathComponent("w.sqlite").path, catalog: StoreFixtures.catalog)
         }) else { return XCTFail("expected readOnly") }
+    }
+
+    /// Runs `StoreFileTests/name` in a fresh test process as uid 65534 (setpriv) and fails unless it
+    /// ran and passed there.
+    private func runThisTestUnprivileged(_ name: String) throws {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let setpriv else { throw skipOrFail("setpriv is needed to run this test without root's privileges") }
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let run = try runProcess("/usr/bin/env", ["TMPDIR=/tmp", "HOME=/nonexistent", setpriv, "--reuid=65534", "--regid=65534",
+                                                  "--clear-groups", testBinary, "WorkbookTests.StoreFileTests/\(name)"])
+        let output = run.out + run.err
+        XCTAssertEqual(run.status, 0, output)
+        XCTAssertTrue(output.contains("Executed 1 test, with 0 failures"), output)
+        XCTAssertFalse(output.contains("skipped"), output)
     }
 
     func testFullDatabaseIsStorageFullAndKeepsEarlierAnswers() throws {

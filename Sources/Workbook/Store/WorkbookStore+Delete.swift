@@ -3,7 +3,7 @@ import GRDB
 
 extension WorkbookStore {
     /// `answers.delete`: removes the current answer, its whole history and its search entries, then
-    /// scrubs the files (FTS optimize + WAL truncate) before returning. Closed passes allowed; a named
+    /// scrubs the files (FTS optimize + a best-effort WAL truncate, see `scrubFiles`) before returning. Closed passes allowed; a named
     /// pass may hold prompt ids that left the pack. Appends `answer.deleted` when something was removed.
     public func answersDelete(_ params: AnswersDeleteParams, client: String = "unknown") throws(WorkbookError) -> DeleteResult {
         let now = timestamp()
@@ -18,7 +18,7 @@ extension WorkbookStore {
             try optimizeSearchIndex(db)
             return revisions
         }
-        if deleted > 0 { try scrubFiles() }
+        if deleted > 0 { scrubAfterCommit() }
         return DeleteResult(deleted: deleted)
     }
 
@@ -33,7 +33,7 @@ extension WorkbookStore {
             try optimizeSearchIndex(db)
             return revisions
         }
-        try scrubFiles()
+        scrubAfterCommit()
         return DeleteResult(deleted: deleted)
     }
 
@@ -59,22 +59,12 @@ extension WorkbookStore {
             try optimizeSearchIndex(db)
             return revisions
         }
-        try scrubFiles()
+        scrubAfterCommit()
         return DeleteResult(deleted: deleted)
     }
 
     /// Rewrites the answer index so deleted terms leave its pages (FTS5 on SQLite 3.40 keeps them otherwise).
     func optimizeSearchIndex(_ db: Database) throws {
         try db.execute(sql: "INSERT INTO answers_fts(answers_fts) VALUES ('optimize')")
-    }
-
-    /// Copies the WAL into the main file and truncates it, so deleted text leaves the -wal file too.
-    func scrubFiles() throws(WorkbookError) {
-        guard path != nil else { return }
-        do {
-            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-        } catch {
-            throw StorageErrors.map(error)
-        }
     }
 }

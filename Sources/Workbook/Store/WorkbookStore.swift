@@ -11,12 +11,20 @@ public struct StoreOptions: Sendable {
     public var readOnly: Bool
     /// The clock for every recorded time (tests inject a fixed one).
     public var clock: @Sendable () -> Date
+    /// Where the store reports a problem that did not fail the request (never with answer text).
+    public var warn: @Sendable (String) -> Void
 
     /// Memberwise initializer with the defaults: 1 MiB, 5 s, writable, the system clock.
     public init(maxAnswerBytes: Int = 1 << 20, busyTimeout: TimeInterval = 5, readOnly: Bool = false,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() },
+                warn: @escaping @Sendable (String) -> Void = StoreOptions.warnOnStandardError) {
         self.maxAnswerBytes = maxAnswerBytes; self.busyTimeout = busyTimeout; self.readOnly = readOnly
-        self.clock = clock
+        self.clock = clock; self.warn = warn
+    }
+
+    /// The default `warn`: one line on stderr, where the server's logs go too.
+    public static let warnOnStandardError: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("workbook: warning: \(message)\n".utf8))
     }
 }
 
@@ -83,6 +91,8 @@ public struct WorkbookStore: Sendable {
 
     /// The database file's device and inode when opened (see `checkFileInPlace`).
     private let fileIdentity: FileAccess.Identity?
+    /// Whether a WAL truncate after a delete is still owed (shared by copies).
+    let scrub = ScrubState()
 
     init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions) {
         self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
@@ -103,6 +113,7 @@ public struct WorkbookStore: Sendable {
                            arguments: [UUID().uuidString.lowercased(), now])
             try syncPromptIndex(db)
         }
+        retryScrubIfPending(atOpen: true)
     }
 
     /// The current time, formatted.
@@ -114,6 +125,7 @@ public struct WorkbookStore: Sendable {
         let result: T
         do { result = try writer.write(body) } catch { throw StorageErrors.map(error) }
         try checkFileInPlace()
+        retryScrubIfPending()
         return result
     }
 
