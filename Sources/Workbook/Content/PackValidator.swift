@@ -16,14 +16,6 @@ public enum PackValidator {
         try checker.checkReferences()
         return pack
     }
-
-    /// A lowercase slug: words of `a-z0-9` joined by `-`, optionally dotted (`who.relationships`).
-    static let slugPattern = #"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"#
-    /// Semantic Versioning 2.0.0.
-    static let semverPattern =
-        #"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"#
-    /// A BCP 47 language tag, loosely: `en`, `en-GB`, `pt-BR`, `zh-Hant`.
-    static let languagePattern = #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"#
 }
 
 /// One validation pass over a parsed document; remembers ids for the cross-reference checks.
@@ -61,12 +53,12 @@ private struct Checker {
     }
 
     func string(_ dict: [String: Any], _ key: String, _ path: String, nonBlank: Bool = false,
-                pattern: (regex: String, what: String)? = nil) throws(WorkbookError) -> String? {
+                pattern: PackPattern? = nil) throws(WorkbookError) -> String? {
         guard let value = dict[key] else { return nil }
         let here = join(path, key)
         guard let text = value as? String else { throw fail(here, "must be a string") }
         if nonBlank, text.allSatisfy(\.isWhitespace) { throw fail(here, "must not be empty") }
-        if let pattern, text.range(of: pattern.regex, options: .regularExpression) == nil {
+        if let pattern, !pattern.matches(text) {
             throw fail(here, "\(quoted(text)) is not \(pattern.what)")
         }
         return text
@@ -80,14 +72,13 @@ private struct Checker {
     mutating func pack(_ root: Any) throws(WorkbookError) -> Pack {
         let dict = try object(root, "", allowed: Self.packKeys,
                               required: ["id", "version", "title", "summary", "language", "items"])
-        let slug = (PackValidator.slugPattern, "a slug (lowercase words joined by - or .)")
-        let id = try string(dict, "id", "", pattern: slug)!
+        let id = try string(dict, "id", "", pattern: .slug)!
         let version = try string(dict, "version", "",
-                                 pattern: (PackValidator.semverPattern, "a semantic version (e.g. 1.0.0)"))!
+                                 pattern: .semver)!
         let title = try string(dict, "title", "", nonBlank: true)!
         let summary = try string(dict, "summary", "")!
         let language = try string(dict, "language", "",
-                                  pattern: (PackValidator.languagePattern, "a language tag (e.g. en)"))!
+                                  pattern: .language)!
         var attribution: Attribution?
         if let raw = dict["attribution"] {
             let a = try object(raw, "attribution", allowed: Self.attributionKeys, required: ["title"])
@@ -112,8 +103,7 @@ private struct Checker {
 
     mutating func item(_ raw: Any, _ path: String) throws(WorkbookError) -> PackItem {
         let dict = try object(raw, path, allowed: Self.itemKeys, required: ["id", "kind", "text"])
-        let slug = (PackValidator.slugPattern, "a slug (lowercase words joined by - or .)")
-        let id = try string(dict, "id", path, pattern: slug)!
+        let id = try string(dict, "id", path, pattern: .slug)!
         guard let kindText = dict["kind"] as? String, let kind = ItemKind(rawValue: kindText) else {
             throw fail(join(path, "kind"), "must be one of \"section\", \"context\", \"prompt\"")
         }
@@ -133,7 +123,7 @@ private struct Checker {
         case (_, .some): throw fail(join(path, "items"), "only a section may have \"items\"")
         case (_, nil): break
         }
-        let lead = try string(dict, "leadPromptId", path, pattern: slug)
+        let lead = try string(dict, "leadPromptId", path, pattern: .slug)
         if let lead, !promptsSoFar.contains(lead) {
             throw fail(join(path, "leadPromptId"), "\(quoted(lead)) does not name an earlier prompt of this pack")
         }
@@ -153,8 +143,8 @@ private struct Checker {
         for (n, element) in array.enumerated() {
             let here = "\(path)[\(n)]"
             guard let id = element as? String else { throw fail(here, "must be a string") }
-            if id.range(of: PackValidator.slugPattern, options: .regularExpression) == nil {
-                throw fail(here, "\(quoted(id)) is not a slug (lowercase words joined by - or .)")
+            if !PackPattern.slug.matches(id) {
+                throw fail(here, "\(quoted(id)) is not \(PackPattern.slug.what)")
             }
             if ids.contains(id) { throw fail(here, "\(quoted(id)) is listed twice") }
             ids.append(id)

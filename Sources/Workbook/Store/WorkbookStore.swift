@@ -106,12 +106,21 @@ public struct WorkbookStore: Sendable {
             if !ok { throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "not a workbook database") }
             return
         }
-        try Migrations.migrator.migrate(writer)
-        let now = timestamp()
-        try writer.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('databaseId', ?), ('created', ?)",
-                           arguments: [UUID().uuidString.lowercased(), now])
-            try syncPromptIndex(db)
+        // A database already migrated, identified and indexed needs no write: a one-shot CLI call then
+        // opens it without a commit to fsync or a write lock to wait for.
+        let ready = try writer.read { db in
+            try Migrations.migrator.hasCompletedMigrations(db)
+                && String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'databaseId'") != nil
+                && stalePromptIndexes(db).isEmpty
+        }
+        if !ready {
+            try Migrations.migrator.migrate(writer)
+            let now = timestamp()
+            try writer.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('databaseId', ?), ('created', ?)",
+                               arguments: [UUID().uuidString.lowercased(), now])
+                try syncPromptIndex(db)
+            }
         }
         retryScrubIfPending(atOpen: true)
     }
@@ -144,16 +153,22 @@ public struct WorkbookStore: Sendable {
 
     /// Keeps `prompts_fts` equal to the catalog's prompt texts (rows of other workbooks are left alone).
     private func syncPromptIndex(_ db: Database) throws {
-        for pack in catalog.packs {
-            let wanted = catalog.prompts(in: pack.id).map { [$0.prompt.id, $0.prompt.text] }
-            let stored = try Row.fetchAll(db, sql: "SELECT promptId, text FROM prompts_fts WHERE workbookId = ? ORDER BY rowid",
-                                          arguments: [pack.id]).map { [$0[0] as String, $0[1] as String] }
-            if stored == wanted { continue }
+        for (pack, wanted) in try stalePromptIndexes(db) {
             try db.execute(sql: "DELETE FROM prompts_fts WHERE workbookId = ?", arguments: [pack.id])
             for pair in wanted {
                 try db.execute(sql: "INSERT INTO prompts_fts(workbookId, promptId, text) VALUES (?, ?, ?)",
                                arguments: [pack.id, pair[0], pair[1]])
             }
+        }
+    }
+
+    /// The packs whose indexed prompt texts differ from the catalog's, with the (id, text) pairs wanted.
+    private func stalePromptIndexes(_ db: Database) throws -> [(Pack, [[String]])] {
+        try catalog.packs.compactMap { pack in
+            let wanted = catalog.prompts(in: pack.id).map { [$0.prompt.id, $0.prompt.text] }
+            let stored = try Row.fetchAll(db, sql: "SELECT promptId, text FROM prompts_fts WHERE workbookId = ? ORDER BY rowid",
+                                          arguments: [pack.id]).map { [$0[0] as String, $0[1] as String] }
+            return stored == wanted ? nil : (pack, wanted)
         }
     }
 }
