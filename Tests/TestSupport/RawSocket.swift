@@ -30,14 +30,22 @@ public final class RawSocket {
 
     deinit { close(fd) }
 
-    /// Writes all bytes.
+    /// Writes all bytes (stops quietly when the server has closed: no SIGPIPE).
     public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0, errno == EINTR { continue }
             if n <= 0 { return }
             offset += n
         }
+    }
+
+    /// Bytes we sent that the server has not read yet (Linux `SIOCOUTQ`).
+    public var unreadByServer: Int {
+        var n: Int32 = 0
+        _ = ioctl(fd, UInt(0x5411), &n)  // SIOCOUTQ (= TIOCOUTQ)
+        return Int(n)
     }
 
     /// Half-closes the sending side.

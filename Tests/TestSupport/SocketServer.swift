@@ -12,25 +12,28 @@ public final class SocketServer: @unchecked Sendable {
     private var stderrText = ""
     private let ready = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
+    /// With `stdio: true`: the server's stdin (write requests here) and stdout (read replies here).
+    public let stdinPipe = Pipe(), stdoutPipe = Pipe()
 
     /// Everything the server wrote on stderr so far.
     public var stderr: String { lock.lock(); defer { lock.unlock() }; return stderrText }
 
     /// Starts the server in `dir` with extra arguments; waits (without sleeping) until it listens
-    /// or exits.
+    /// or exits. `arguments` replaces everything after `serve` (then `socket` names the path the
+    /// server is expected to pick). `stdio` connects stdin and stdout to pipes instead of /dev/null.
     public init(dir: TempDir, socket: String? = nil, database: String? = nil, extra: [String] = [],
-                environment: [String: String] = [:]) throws {
+                environment: [String: String] = [:], arguments: [String]? = nil, stdio: Bool = false) throws {
         socketPath = socket ?? dir.file("run/wb.sock")
         databasePath = database ?? dir.file("db.sqlite")
         process.executableURL = URL(fileURLWithPath: WorkbookBinary.path)
-        process.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--log-level", "info"] + extra
+        process.arguments = ["serve"] + (arguments ?? ["--socket", socketPath, "--database", databasePath, "--log-level", "info"] + extra)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let err = Pipe()
         process.standardError = err
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = stdio ? stdoutPipe : FileHandle(forWritingAtPath: "/dev/null")
+        process.standardInput = stdio ? stdinPipe : FileHandle(forReadingAtPath: "/dev/null")
         try process.run()
         let handle = err.fileHandleForReading
         Thread { [self] in

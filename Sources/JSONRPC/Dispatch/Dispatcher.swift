@@ -61,6 +61,17 @@ public final class Dispatcher<Context>: Sendable {
         }
     }
 
+    /// The same message with every call replaced by `error` (shutdown): requests still get exactly
+    /// one reply each, notifications none, and malformed members keep their own error.
+    public func refusing(_ message: [UInt8], with error: RPCError) -> Prepared {
+        let prepared = prepare(message)
+        let units = prepared.units.map { unit -> Unit in
+            if case let .call(_, id, _) = unit { return .reply(id, error) }
+            return unit
+        }
+        return Prepared(units: units, isBatch: prepared.isBatch, dispatcher: self)
+    }
+
     /// A prepared reply for a message that could not be framed (too large, bad headers).
     public func prepared(error: RPCError) -> Prepared {
         Prepared(units: [.reply(.null, error)], isBatch: false, dispatcher: self)

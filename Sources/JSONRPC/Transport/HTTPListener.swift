@@ -56,6 +56,7 @@ extension RPCServer {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: RPCWriteBuffer.waterMark)
             .childChannelInitializer { [self] channel in
                 guard let access = accessBox.withLockedValue({ $0 }) else { return channel.close() }
                 return channel.eventLoop.makeCompletedFuture {

@@ -15,17 +15,27 @@ public struct PeerCredentials: Sendable, Equatable {
     /// Group id.
     public var gid: UInt32
 
-    /// Reads the peer's credentials; nil where the platform or channel cannot say.
+    /// Reads the peer's credentials; nil when they cannot be read (the caller refuses the peer).
     static func of(_ channel: any Channel) -> EventLoopFuture<PeerCredentials?> {
-        #if os(Linux)
         guard let provider = channel as? any SocketOptionProvider else {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
+        #if os(Linux)
         let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
         return future.map { Optional($0) }.recover { _ in nil }
+        #elseif canImport(Darwin)
+        // LOCAL_PEERCRED gives the uid and groups but no pid.
+        let future: EventLoopFuture<xucred> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_LOCAL), name: SocketOptionName(LOCAL_PEERCRED))
+        return future.map { Optional(PeerCredentials(pid: 0, uid: $0.cr_uid, gid: $0.cr_groups.0)) }.recover { _ in nil }
         #else
         return channel.eventLoop.makeSucceededFuture(nil)
         #endif
+    }
+
+    /// True only for a peer known to run as `uid`.
+    static func admits(_ peer: PeerCredentials?, uid: UInt32) -> Bool {
+        peer?.uid == uid
     }
 }

@@ -4,9 +4,17 @@ import NIOPosix
 
 /// Runs one connection: takes frames in order, runs each message (inline or on the thread pool),
 /// writes replies in the order received, and closes only when every pending reply is written.
-final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, RemovableChannelHandler {
+/// Backpressure: it holds the channel's reads while `maxPending` messages wait or the channel is not
+/// writable (a client that floods requests and never reads replies costs bounded memory), and runs
+/// no more work while replies cannot be written. At shutdown, requests that arrive get -32002.
+final class RPCChannelHandler<Service: RPCService>: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = InboundFrame
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    /// Messages waiting (queued or running) before reading pauses. Each read burst decodes at most
+    /// a few reads' worth of frames, so the queue stays within a burst of this.
+    static var maxPending: Int { 16 }
 
     private let service: Service
     private let connection: RPCConnection
@@ -19,6 +27,10 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
     private var running = false
     private var inputClosed = false
     private var closeAfterDrain = false
+    private var shuttingDown = false
+    private var readHeld = false
+    private var closing = false
+    private var writeCount = 0
     private var idleTask: Scheduled<Void>?
 
     init(service: Service, connection: RPCConnection, threadPool: NIOThreadPool, logger: Logger) {
@@ -43,6 +55,9 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
         guard !inputClosed else { return }
         let dispatcher = service.dispatcher
         switch unwrapInboundIn(data) {
+        case let .message(buffer, framing) where shuttingDown:
+            connection.setFraming(framing)
+            enqueue(dispatcher.refusing(Array(buffer.readableBytesView), with: .busy("shutting down")), context: context)
         case let .message(buffer, framing):
             connection.setFraming(framing)
             enqueue(dispatcher.prepare(Array(buffer.readableBytesView)), context: context)
@@ -65,18 +80,49 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
             idleTask?.cancel()
             idleTask = nil
             if partial == .pending {
-                idleTask = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
-                    guard let self else { return }
-                    self.logger.info("closing connection \(self.connection.number): partial message idle")
-                    context.close(promise: nil)
-                }
+                scheduleIdleClose(context: context)
             }
-        case ChannelEvent.inputClosed, is ShutdownRequest:
+        case ChannelEvent.inputClosed:
             inputClosed = true
+            closeAfterDrain = true
+            closeIfDrained(context: context)
+        case is ShutdownRequest:
+            // Keep reading: what arrives from now on is answered -32002 until the queue drains.
+            shuttingDown = true
             closeAfterDrain = true
             closeIfDrained(context: context)
         default:
             context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if canRead(context) { context.read() } else { readHeld = true }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { pump(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func canRead(_ context: ChannelHandlerContext) -> Bool {
+        !closing && queue.count - queueHead + (running ? 1 : 0) < Self.maxPending && context.channel.isWritable
+    }
+
+    private func resumeReadingIfPossible(context: ChannelHandlerContext) {
+        guard readHeld, canRead(context) else { return }
+        readHeld = false
+        context.read()
+    }
+
+    /// Closes a connection whose partial message sat idle, unless it sits because we hold reads
+    /// (the peer is not reading its replies): then the clock starts again.
+    private func scheduleIdleClose(context: ChannelHandlerContext) {
+        idleTask = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
+            guard let self else { return }
+            if self.readHeld { self.scheduleIdleClose(context: context); return }
+            self.logger.info("closing connection \(self.connection.number): partial message idle")
+            context.close(promise: nil)
         }
     }
 
@@ -94,7 +140,7 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
     private func pump(context: ChannelHandlerContext) {
         guard let appContext else { return }
         var wrote = false
-        while !running, queueHead < queue.count {
+        while !running, queueHead < queue.count, context.channel.isWritable {
             let prepared = queue[queueHead]
             queueHead += 1
             if prepared.isInline {
@@ -125,6 +171,7 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
         }
         if wrote { context.flush() }
         closeIfDrained(context: context)
+        resumeReadingIfPossible(context: context)
     }
 
     /// Actions a handler registered to run once its reply is out (flushes first so they cannot overtake it).
@@ -139,13 +186,22 @@ final class RPCChannelHandler<Service: RPCService>: ChannelInboundHandler, Remov
         var buffer = context.channel.allocator.buffer(capacity: body.count + 24)
         (connection.framing ?? .ndjson).frame(body, into: &buffer)
         context.write(wrapOutboundOut(buffer), promise: nil)
+        writeCount &+= 1
     }
 
+    /// Closes once the queue is empty and everything written so far has reached the peer. `close`
+    /// drops writes still buffered, so a reply written after the marker means: mark again.
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard closeAfterDrain, !running, queueHead == queue.count else { return }
+        closing = true
+        let written = writeCount
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)))
-            .assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+            .assumeIsolated().whenComplete { [self] result in
+            if case .success = result, written != writeCount {
+                closeIfDrained(context: context)
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 }

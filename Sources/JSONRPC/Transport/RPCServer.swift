@@ -27,7 +27,11 @@ public final class RPCServer<Service: RPCService>: Sendable {
         var connections: [Int: any Channel] = [:]
         var listeners: [(channel: any Channel, path: String?)] = []
         var shuttingDown = false
+        var refusing = 0
     }
+
+    /// Over-limit connections that may wait for their first bytes at once; more are refused at once.
+    static var maxWaitingRefusals: Int { 64 }
 
     /// A server on `group`, running blocking work on `threadPool`.
     public init(service: Service, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool,
@@ -44,17 +48,29 @@ public final class RPCServer<Service: RPCService>: Sendable {
     /// handler that emits `InboundFrame`s and frames outbound buffers (the WebSocket bridge).
     func adopt(_ channel: any Channel, transport: String, framed: Bool = true) -> EventLoopFuture<Void> {
         let limits = service.dispatcher.limits
-        let admitted: Int? = state.withLockedValue { s in
-            guard !s.shuttingDown, s.connections.count < limits.maxConnections else { return nil }
+        let (admitted, closing): (Int?, Bool) = state.withLockedValue { s in
+            guard !s.shuttingDown, s.connections.count < limits.maxConnections else { return (nil, s.shuttingDown) }
             let n = s.nextNumber
             s.nextNumber += 1
             s.connections[n] = channel
-            return n
+            return (n, false)
         }
         guard let number = admitted else {
-            let reply = Reply.failure(id: .null, error: .busy("too many connections (limit \(limits.maxConnections))"))
+            let reason = closing ? "shutting down" : "too many connections (limit \(limits.maxConnections))"
+            let reply = Reply.failure(id: .null, error: .busy(reason))
+            // Wait for the first bytes (at most the idle timeout) to answer in the client's framing;
+            // WebSocket messages need no framing, and a flood of waiting refusals is not held.
+            let waits = framed && state.withLockedValue { s in
+                guard s.refusing < Self.maxWaitingRefusals else { return false }
+                s.refusing += 1
+                return true
+            }
+            if waits {
+                channel.closeFuture.whenComplete { [self] _ in state.withLockedValue { $0.refusing -= 1 } }
+            }
+            let wait: TimeAmount? = waits ? .seconds(Int64(limits.idleTimeoutSeconds)) : nil
             return channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(RefuseHandler(reply: reply))
+                try channel.pipeline.syncOperations.addHandler(RefuseHandler(reply: reply, wait: wait))
             }
         }
         channel.closeFuture.whenComplete { [self] _ in
@@ -72,14 +88,20 @@ public final class RPCServer<Service: RPCService>: Sendable {
 
     /// Listens on a Unix socket at `path` (directory 0700, socket 0600, same-uid peers only).
     public func listen(unixSocket path: String) throws {
-        try SocketPath.prepare(path)
+        if let note = try SocketPath.prepare(path) { logger.info("\(note)") }
         let myUID = getuid()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark, value: RPCWriteBuffer.waterMark)
             .childChannelInitializer { [self] channel in
                 PeerCredentials.of(channel).flatMap { peer in
-                    if let peer, peer.uid != myUID {
+                    guard let peer else {
+                        // Fail closed: a peer we cannot identify is not known to be us.
+                        self.logger.warning("refused a connection: the peer's credentials cannot be read")
+                        return channel.close()
+                    }
+                    guard PeerCredentials.admits(peer, uid: myUID) else {
                         self.logger.warning("refused a connection from uid \(peer.uid) (pid \(peer.pid))")
                         return channel.close()
                     }
@@ -128,23 +150,9 @@ public final class RPCServer<Service: RPCService>: Sendable {
     }
 }
 
-/// Answers a connection over the limit with one -32002 error (NDJSON), then closes it.
-final class RefuseHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    private let reply: [UInt8]
-
-    init(reply: [UInt8]) { self.reply = reply }
-
-    func channelActive(context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: reply.count + 1)
-        Framing.ndjson.frame(reply, into: &buffer)
-        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { channelActive(context: context) }
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+/// The outbound buffer bounds every RPC channel uses: above `high` the channel is not writable, so
+/// `RPCChannelHandler` stops running work and reading until the peer has taken its replies.
+public enum RPCWriteBuffer {
+    /// 64 KiB low, 256 KiB high.
+    public static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10)
 }

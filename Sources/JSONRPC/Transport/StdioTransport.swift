@@ -23,6 +23,7 @@ public final class StdioTransport: Sendable {
         dup2(2, 1)
         return try NIOPipeBootstrap(group: server.group)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.writeBufferWaterMark, value: RPCWriteBuffer.waterMark)
             .channelInitializer { server.serve(pipe: $0) }
             .takingOwnershipOfDescriptors(input: input, output: output).wait()
     }
