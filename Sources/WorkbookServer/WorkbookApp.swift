@@ -25,7 +25,8 @@ public final class WorkbookApp: Sendable {
         for problem in problems {
             logger.error("pack skipped: \(problem.file): \(problem.reason)")
         }
-        let options = StoreOptions(maxAnswerBytes: configuration.maxAnswerBytes)
+        let options = StoreOptions(maxAnswerBytes: configuration.maxAnswerBytes,
+                                   warn: { [logger] message in logger.warning("\(message)") })
         if configuration.databasePath == ":memory:" {
             store = try WorkbookStore.inMemory(catalog: catalog, options: options)
         } else {

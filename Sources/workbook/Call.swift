@@ -6,7 +6,7 @@ import WorkbookServer
 /// `workbook call METHOD [PARAMS-JSON | -]`
 struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Call one method and print its result as compact JSON.",
+        commandName: "call", abstract: "Call one method and print its result as compact JSON.",
         discussion: "Exit codes: 0 ok, 1 error, 3 not found, 4 conflict, 64 usage, 69 server unreachable.")
 
     @Argument(help: "The method, e.g. server.ping or progress.get.")
@@ -62,7 +62,7 @@ struct OpenRPC: ParsableCommand {
 
 /// `workbook status`
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Tell whether a server is running, and on which database.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Tell whether a server is running, and on which database.")
     @Option(name: .long, help: "The socket to check (default: the default socket).")
     var socket: String?
 

@@ -8,7 +8,7 @@ import WorkbookServer
 struct Client {
     let caller: any RPCCaller
 
-    init(_ endpoint: EndpointOptions) throws { caller = try endpoint.caller() }
+    init(_ endpoint: some Endpoint) throws { caller = try endpoint.caller() }
 
     /// A client on `caller` (e.g. `EndpointOptions.directCaller()`).
     init(caller: any RPCCaller) { self.caller = caller }

@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
 
 /// `workbook backup FILE`
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the database with SQLite's online backup (safe while a server runs).")
+    static let configuration = CommandConfiguration(commandName: "backup", abstract: "Copy the database with SQLite's online backup (safe while a server runs).")
     @Argument(help: "The backup file to create (0600).") var file: String
     @Flag(help: "Overwrite an existing file.") var force = false
     @Option(help: "The database (default: the default database); it must exist.") var database: String?
@@ -83,7 +83,7 @@ struct Backup: ParsableCommand {
     func run() throws {
         try guarded {
             let path = database ?? ServerConfiguration.defaultDatabasePath()
-            try EndpointOptions.requireExisting(path)
+            try PlainEndpoint.requireExisting(path)
             let store = try WorkbookStore.open(path: path, catalog: .standard)
             try store.backup(to: file, force: force)
             output("backed up to \(file)")
@@ -93,7 +93,7 @@ struct Backup: ParsableCommand {
 
 /// `workbook restore FILE`
 struct Restore: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replace the database's content with a backup (safe while a server runs).")
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Replace the database's content with a backup (safe while a server runs).")
     @Argument(help: "A file written by `workbook backup`.") var file: String
     @Option(help: "The database (default: the default database).") var database: String?
 
@@ -107,11 +107,11 @@ struct Restore: ParsableCommand {
 
 /// `workbook packs validate FILE`
 struct Packs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with workbook packs.", subcommands: [Validate.self])
+    static let configuration = CommandConfiguration(commandName: "packs", abstract: "Work with workbook packs.", subcommands: [Validate.self])
 
     /// `workbook packs validate FILE`
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a pack file against the pack format.")
+        static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a pack file against the pack format.")
         @Argument(help: "The pack file.") var file: String
 
         func run() throws {

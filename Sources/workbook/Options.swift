@@ -4,14 +4,30 @@ import JSONRPC
 import Logging
 import WorkbookServer
 
-/// Where a client command sends its calls.
-struct EndpointOptions: ParsableArguments {
+/// Where a client command sends its calls: the `--socket` and `--database` options.
+struct EndpointOptions: ParsableArguments, Endpoint {
     @Option(name: .long, help: "Talk to the server on this Unix socket.")
     var socket: String?
 
     @Option(name: .long, help: "Work on this database file directly, without a server.")
     var database: String?
+}
 
+/// A socket and/or database path, however they were given (options, or `FastPath`'s own parsing).
+protocol Endpoint {
+    /// The server's socket, if named.
+    var socket: String? { get }
+    /// The database file, if named.
+    var database: String? { get }
+}
+
+/// An endpoint from plain values.
+struct PlainEndpoint: Endpoint {
+    var socket: String?
+    var database: String?
+}
+
+extension Endpoint {
     /// The caller to use: the database when named, else the socket when named (it must answer), else
     /// the default socket when a server answers there, else the default database directly.
     func caller() throws -> any RPCCaller {

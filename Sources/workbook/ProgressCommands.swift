@@ -15,21 +15,24 @@ struct ProgressCommand: ParsableCommand {
     @OptionGroup var endpoint: EndpointOptions
 
     func run() throws {
-        try guarded {
-            try endpoint.requireExistingDatabase()
-            let params = ProgressGetParams(workbookId: scope.workbook, passId: scope.pass)
-            if format == .json {
-                switch try endpoint.caller().call("progress.get", params: String(decoding: try JSONEncoder().encode(params), as: UTF8.self)) {
-                case let .success(json): output(json)
-                case let .failure(reply): throw CLIError(exitCode: CLIError.exitCode(for: reply), message: "workbook: \(reply.message)")
-                }
-                return
+        try guarded { try Self.report(format, workbook: scope.workbook, pass: scope.pass, endpoint: endpoint) }
+    }
+
+    /// Prints the progress of `workbook`'s `pass` (defaults: the default workbook, the newest pass).
+    static func report(_ format: Format, workbook: String?, pass: String?, endpoint: some Endpoint) throws {
+        try endpoint.requireExistingDatabase()
+        let params = ProgressGetParams(workbookId: workbook, passId: pass)
+        if format == .json {
+            switch try endpoint.caller().call("progress.get", params: String(decoding: try JSONEncoder().encode(params), as: UTF8.self)) {
+            case let .success(json): output(json)
+            case let .failure(reply): throw CLIError(exitCode: CLIError.exitCode(for: reply), message: "workbook: \(reply.message)")
             }
-            let p: WorkbookProgress = try Client(endpoint).call("progress.get", params)
-            switch format {
-            case .prompt: output("\(p.workbookId) \(p.answered)/\(p.total)")
-            case .text, .json: output(Self.text(p))
-            }
+            return
+        }
+        let p: WorkbookProgress = try Client(endpoint).call("progress.get", params)
+        switch format {
+        case .prompt: output("\(p.workbookId) \(p.answered)/\(p.total)")
+        case .text, .json: output(Self.text(p))
         }
     }
 
@@ -49,7 +52,7 @@ struct ProgressCommand: ParsableCommand {
 
 /// `workbook next`
 struct Next: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the next open prompt with the text that frames it.")
+    static let configuration = CommandConfiguration(commandName: "next", abstract: "Print the next open prompt with the text that frames it.")
 
     @Option(help: "text or json.") var format: ProgressCommand.Format = .text
     @Option(help: "Start after this prompt.") var after: String?

@@ -9,7 +9,7 @@ import WorkbookServer
 /// `workbook serve`
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve JSON-RPC on stdio, a Unix socket and/or HTTP + WebSocket (default: the default socket).")
+        commandName: "serve", abstract: "Serve JSON-RPC on stdio, a Unix socket and/or HTTP + WebSocket (default: the default socket).")
 
     @Flag(help: "Serve on stdin/stdout (stdout carries protocol bytes only).")
     var stdio = false

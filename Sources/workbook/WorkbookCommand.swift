@@ -2,7 +2,6 @@ import ArgumentParser
 import WorkbookServer
 
 /// The `workbook` command: the server and its command-line clients.
-@main
 struct WorkbookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",

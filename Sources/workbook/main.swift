@@ -1,0 +1,2 @@
+FastPath.runIfRecognised(Array(CommandLine.arguments.dropFirst()))
+WorkbookCommand.main()
