@@ -4,23 +4,19 @@ import XCTest
 
 /// Live updates across clients: subscriptions, catch-up, several processes, idle CPU, slow readers.
 final class SubscriptionTests: XCTestCase {
-    private func request(_ id: Int, _ method: String, _ params: String) -> [UInt8] {
-        Frames.ndjson(Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8))
-    }
+    private func request(_ id: Int, _ method: String, _ params: String) -> [UInt8] { LiveRPC.request(id, method, params) }
 
     private func save(_ id: Int, prompt: String = "what-is-solidarity.better-future", text: String) -> [UInt8] {
         request(id, "answers.save", #"{"promptId":"\#(prompt)","text":"\#(text)"}"#)
     }
 
-    /// Reads messages until `predicate` holds for one of them; returns all read.
-    private func read(_ socket: RawSocket, until predicate: ([String: Any]) -> Bool) -> [[String: Any]] {
-        var seen: [[String: Any]] = []
-        while let body = socket.readMessage(headers: false) {
-            guard let object = JSONMatch.parse(body) as? [String: Any] else { continue }
-            seen.append(object)
-            if predicate(object) { break }
-        }
-        return seen
+    /// Reads messages until `predicate` holds for one of them; returns all read. Fails the test when
+    /// none does within 20 s (or the server closes), instead of hanging.
+    private func read(_ socket: RawSocket, file: StaticString = #filePath, line: UInt = #line,
+                      until predicate: ([String: Any]) -> Bool) -> [[String: Any]] {
+        let read = socket.messages(within: 20, until: predicate)
+        if !read.matched { XCTFail("the awaited message did not arrive; got \(read.messages.suffix(3))", file: file, line: line) }
+        return read.messages
     }
 
     private func subscribe(_ socket: RawSocket, since: Int? = nil) -> (id: String, cursor: Int) {
@@ -30,12 +26,7 @@ final class SubscriptionTests: XCTestCase {
         return (result?["subscriptionId"] as? String ?? "", result?["cursor"] as? Int ?? -1)
     }
 
-    private func cursors(_ messages: [[String: Any]]) -> [Int] {
-        messages.compactMap { m -> Int? in
-            guard m["method"] as? String == "workbook.changed" else { return nil }
-            return ((m["params"] as? [String: Any])?["change"] as? [String: Any])?["cursor"] as? Int
-        }
-    }
+    private func cursors(_ messages: [[String: Any]]) -> [Int] { LiveRPC.cursors(messages) }
 
     func testASubscriberSeesExactlyTheHundredSavesOfAnotherConnectionInOrder() throws {
         let dir = TempDir()
@@ -52,10 +43,7 @@ final class SubscriptionTests: XCTestCase {
         b.send(burst)
         _ = read(b) { $0["id"] as? Int == 199 }
         // Then A receives exactly 100 changes, in cursor order, none repeated
-        var received: [[String: Any]] = []
-        while cursors(received).count < 100 {
-            received += read(a) { $0["method"] as? String == "workbook.changed" }
-        }
+        let received = read(a) { LiveRPC.cursors([$0]) == [head + 100] }
         let got = cursors(received)
         XCTAssertEqual(got, Array((head + 1)...(head + 100)))
         let first = (received.first?["params"] as? [String: Any])
@@ -83,10 +71,7 @@ final class SubscriptionTests: XCTestCase {
         _ = read(writer) { $0["id"] as? Int == 149 }
         // Then the reader gets every change after 10, exactly once, in order
         XCTAssertGreaterThanOrEqual(head, 51)
-        var received: [[String: Any]] = []
-        while cursors(received).last ?? 0 < 101 {
-            received += read(reader) { $0["method"] as? String == "workbook.changed" }
-        }
+        let received = read(reader) { (LiveRPC.cursors([$0]).first ?? 0) >= 101 }
         XCTAssertEqual(cursors(received), Array(11...101))
         XCTAssertEqual(server.stop(), 0)
     }
@@ -119,12 +104,7 @@ final class SubscriptionTests: XCTestCase {
                                        "--database", first.databasePath])
         XCTAssertEqual(result.status, 0, result.stderr)
         // Then the subscriber of the server process hears about it (pass.started and answer.saved)
-        var received: [[String: Any]] = []
-        while cursors(received).count < 2 {
-            let more = read(subscriber) { $0["method"] as? String == "workbook.changed" }
-            if more.isEmpty { break }
-            received += more
-        }
+        let received = read(subscriber) { LiveRPC.cursors([$0]) == [head + 2] }
         XCTAssertEqual(cursors(received), [head + 1, head + 2])
         XCTAssertEqual(first.stop(), 0)
     }
@@ -147,31 +127,35 @@ final class SubscriptionTests: XCTestCase {
     }
 
     func testASubscriberThatStopsReadingIsDroppedAndMemoryStaysBounded() throws {
+        // Given a queue cap of 50 and a subscriber that never reads
         let dir = TempDir()
         let server = try SocketServer(dir: dir, extra: ["--max-subscriber-queue", "50"])
         let lazy = try RawSocket(path: server.socketPath)
         var small: Int32 = 4096
         setsockopt(lazy.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        let (id, _) = subscribe(lazy)
+        let (id, head) = subscribe(lazy)
         let writer = try RawSocket(path: server.socketPath)
         let rssBefore = try rssKB(server.process.processIdentifier)
-        // When 3000 changes happen while the subscriber never reads
-        for round in 0..<30 {
-            var burst: [UInt8] = []
-            for n in 0..<100 { burst += save(round * 100 + n + 1, text: String(repeating: "x", count: 200) + "\(round)-\(n)") }
-            writer.send(burst)
-            _ = read(writer) { $0["id"] as? Int == round * 100 + 100 }
+        // When 20 001 changes happen (a pass and 40 x 500 saves): queued without a cap, their
+        // notifications would hold about 24 MB (measured), twice the bound below
+        for round in 0..<40 {
+            let items = (0..<500).map { #"{"promptId":"solidarity-means","text":"r\#(round) n\#($0)"}"# }
+            writer.send(request(round + 10, "answers.saveMany", #"{"items":[\#(items.joined(separator: ","))]}"#))
+            _ = read(writer) { $0["id"] as? Int == round + 10 }
         }
         let rssAfter = try rssKB(server.process.processIdentifier)
-        // Then the server dropped it with a final notice, and other clients are unaffected
-        var dropped: [String: Any]?
-        while dropped == nil, let body = lazy.readMessage(headers: false) {
-            if let m = JSONMatch.parse(body) as? [String: Any], m["method"] as? String == "workbook.subscriptionDropped" { dropped = m }
-        }
-        let params = dropped?["params"] as? [String: Any]
+        // Then it was dropped with a final notice after what was queued, at its last delivered cursor
+        let all = lazy.messages(within: 20) { $0["method"] as? String == "workbook.subscriptionDropped" }
+        XCTAssertTrue(all.matched, "no workbook.subscriptionDropped; last messages: \(all.messages.suffix(2))")
+        let params = all.messages.last?["params"] as? [String: Any]
+        let delivered = cursors(all.messages)
         XCTAssertEqual(params?["subscriptionId"] as? String, id)
-        XCTAssertNotNil(params?["cursor"] as? Int)
-        XCTAssertLessThan(rssAfter - rssBefore, 50_000, "RSS grew by \(rssAfter - rssBefore) kB")
+        XCTAssertEqual(params?["reason"] as? String, "queueFull")
+        XCTAssertEqual(params?["cursor"] as? Int, delivered.last ?? head)
+        XCTAssertEqual(delivered, Array((head + 1)..<(head + 1 + delivered.count)), "no gap before the drop")
+        XCTAssertLessThan(delivered.count, 5_000)
+        XCTAssertLessThan(rssAfter - rssBefore, 12_000, "RSS grew by \(rssAfter - rssBefore) kB")
+        // And other clients are unaffected
         writer.send(Frames.ndjson(Array(#"{"jsonrpc":"2.0","id":"p","method":"server.ping"}"#.utf8)))
         XCTAssertFalse(read(writer) { $0["id"] as? String == "p" }.isEmpty)
         XCTAssertEqual(server.stop(), 0)
@@ -211,26 +195,45 @@ final class StdioSubscriptionTests: XCTestCase {
         func send(_ json: String) { input.fileHandleForWriting.write(Data(Frames.header(Array(json.utf8)))) }
         send(#"{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{}}"#)
         send(#"{"jsonrpc":"2.0","id":2,"method":"answers.save","params":{"promptId":"solidarity-means","text":"over stdio"}}"#)
-        // Read frames until the save's answer.saved notification arrives.
+        // Read frames (on a thread) until the save's answer.saved notification arrives, at most 20 s.
+        let frames = HeaderFrameCollector()
+        Thread { frames.collect(from: output.fileHandleForReading) }.start()
+        let saved = frames.saved.wait(timeout: .now() + 20) == .success
+        if !saved { process.terminate() }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let messages = frames.messages
+        XCTAssertTrue(saved, "no answer.saved notification within 20 s: \(messages)")
+        XCTAssertEqual(messages.first?["id"] as? Int, 1, "the subscribe reply comes before any notification")
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+}
+
+/// Collects header-framed messages from a pipe on its own thread; signals on the first answer.saved.
+private final class HeaderFrameCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [[String: Any]] = []
+    /// Signalled once a `workbook.changed` with an `answer.saved` change has arrived.
+    let saved = DispatchSemaphore(value: 0)
+
+    /// Everything read so far.
+    var messages: [[String: Any]] { lock.lock(); defer { lock.unlock() }; return collected }
+
+    /// Reads until EOF.
+    func collect(from handle: FileHandle) {
         var buffer: [UInt8] = []
-        var messages: [[String: Any]] = []
-        var saved = false
-        while !saved {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { return }
             buffer += chunk
             while let frame = Frames.splitHeadersPrefix(buffer) {
                 buffer.removeFirst(frame.consumed)
                 guard let m = JSONMatch.parse(frame.body) as? [String: Any] else { continue }
-                messages.append(m)
-                let change = (m["params"] as? [String: Any])?["change"] as? [String: Any]
-                if m["method"] as? String == "workbook.changed", change?["type"] as? String == "answer.saved" { saved = true }
+                lock.lock()
+                collected.append(m)
+                lock.unlock()
+                if LiveRPC.change(m)?["type"] as? String == "answer.saved" { saved.signal() }
             }
         }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        XCTAssertTrue(saved, "no answer.saved notification: \(messages)")
-        XCTAssertEqual(messages.first?["id"] as? Int, 1, "the subscribe reply comes before any notification")
-        XCTAssertEqual(process.terminationStatus, 0)
     }
 }

@@ -110,6 +110,9 @@ final class StoreDurabilityTests: XCTestCase {
         try a.backup(to: backupPath)
         let (b, pathB) = try fileStore("b.sqlite")
         _ = try b.answersSave(AnswersSaveParams(promptId: "p2", text: "live only"), client: "x")
+        _ = try b.answersSave(AnswersSaveParams(promptId: "p2", text: "live only, again"), client: "x")
+        let idOfB = b.databaseId
+        XCTAssertEqual(try b.headCursor(), 3)
         // When a broken file is restored, nothing changes
         let junk = (pathA as NSString).deletingLastPathComponent + "/junk"
         try Data("not a database at all, just text".utf8).write(to: URL(fileURLWithPath: junk))
@@ -118,11 +121,16 @@ final class StoreDurabilityTests: XCTestCase {
         try DatabaseQueue(path: foreign).write { db in try db.execute(sql: "CREATE TABLE t(x)") }
         XCTAssertEqual(error { () throws(WorkbookError) in try WorkbookStore.restore(from: foreign, into: pathB) },
                        .invalidArgument(field: "path", reason: "not a workbook database (no table meta)"))
-        XCTAssertEqual(try b.answersGet(AnswersGetParams(promptId: "p2"))?.text, "live only")
+        XCTAssertEqual(try b.answersGet(AnswersGetParams(promptId: "p2"))?.text, "live only, again")
+        XCTAssertEqual(b.databaseId, idOfB)
         // When the backup is restored into B's file while B is open
         try WorkbookStore.restore(from: backupPath, into: pathB, catalog: StoreFixtures.catalog)
-        // Then the open store sees A's data and id
-        XCTAssertEqual(b.databaseId, a.databaseId)
+        // Then the open store sees A's data and change log under a fresh id (cursors of A or B are void)
+        XCTAssertNotEqual(b.databaseId, a.databaseId)
+        XCTAssertNotEqual(b.databaseId, idOfB)
+        XCTAssertNotNil(UUID(uuidString: b.databaseId))
+        XCTAssertEqual(try b.changeLogState(), ChangeLogState(databaseId: b.databaseId, head: 2))
+        XCTAssertEqual(try b.changesList(ChangesListParams()).changes.map(\.type), [.passStarted, .answerSaved])
         XCTAssertEqual(try b.answersGet(AnswersGetParams(promptId: "p1"))?.text, "from the backup")
         XCTAssertNil(try b.answersGet(AnswersGetParams(promptId: "p2")))
         XCTAssertEqual(try b.writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }, ["ok"])

@@ -43,9 +43,13 @@ public final class RPCConnection: Sendable {
     public var queuedNotifications: Int { state.withLockedValue { $0.queued } }
 
     /// Sends a notification; false (and nothing sent) when `maxQueued` are already waiting or the
-    /// connection is closed. `force` bypasses the cap (for a final notice).
+    /// connection is closed. `force` bypasses the cap (for a final notice). `withdrawn` is asked on
+    /// the event loop just before writing, in order with replies: true drops it unsent.
+    /// `onFlushed` runs once it is flushed, withdrawn or failed (to pace a sender).
     @discardableResult
-    public func notify(method: String, params: [UInt8], force: Bool = false) -> Bool {
+    public func notify(method: String, params: [UInt8], force: Bool = false,
+                       unless withdrawn: (@Sendable () -> Bool)? = nil,
+                       onFlushed: (@Sendable () -> Void)? = nil) -> Bool {
         let accepted = state.withLockedValue { s -> Bool in
             guard force || s.queued < maxQueued else { return false }
             s.queued += 1
@@ -58,11 +62,17 @@ public final class RPCConnection: Sendable {
         let body = Reply.notification(method: method, params: params)
         let channel = self.channel
         channel.eventLoop.execute {
+            if let withdrawn, withdrawn() {
+                self.state.withLockedValue { $0.queued -= 1 }
+                onFlushed?()
+                return
+            }
             let framing = self.framing ?? .ndjson
             var buffer = channel.allocator.buffer(capacity: body.count + 32)
             framing.frame(body, into: &buffer)
             channel.writeAndFlush(buffer).whenComplete { _ in
                 self.state.withLockedValue { $0.queued -= 1 }
+                onFlushed?()
             }
         }
         return true

@@ -19,7 +19,8 @@ extension WorkbookStore {
     }
 
     /// Replaces the database at `path` (created when missing) with the backup at `backupPath`, through
-    /// the online backup API so running servers on `path` see the restored data (and its databaseId).
+    /// the online backup API so running servers on `path` see the restored data, under a fresh
+    /// databaseId: its change log restarts at the backup's cursor, so clients' cursors are void.
     /// The backup must open, pass `integrity_check` and hold our schema; otherwise nothing changes.
     public static func restore(from backupPath: String, into path: String,
                                catalog: WorkbookCatalog = .standard) throws(WorkbookError) {
@@ -38,9 +39,16 @@ extension WorkbookStore {
         }
         let target = try open(path: path, catalog: catalog)
         do {
-            try source.backup(to: target.writer)
-            try Migrations.migrator.migrate(target.writer)
+            // Migrated and re-identified in memory first, so the live file changes in one step: a
+            // server never sees the backup's data under the old id, or an unmigrated schema.
+            let staged = try DatabaseQueue()
+            try source.backup(to: staged)
             try source.close()
+            try Migrations.migrator.migrate(staged)
+            try staged.write { db in
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'databaseId'", arguments: [UUID().uuidString.lowercased()])
+            }
+            try staged.backup(to: target.writer)
         } catch {
             throw StorageErrors.map(error)
         }

@@ -6,21 +6,37 @@ import Workbook
 
 /// Fans the change log out to subscribers, in cursor order, none missing, none repeated. Woken by
 /// this process's commits (a GRDB observation) and by other processes' (inotify on the WAL file);
-/// all delivery runs on one serial queue.
+/// all delivery runs on one serial queue. A new subscriber catches up one page at a time, the next
+/// page only once the last is flushed, so a client that does not read holds at most a page here.
 public final class ChangeHub: Sendable {
-    private let store: WorkbookStore
-    private let logger: Logger
-    private let queue = DispatchQueue(label: "workbook.changes")
-    private let state = NIOLockedValueBox(State())
+    let store: WorkbookStore
+    let logger: Logger
+    let queue = DispatchQueue(label: "workbook.changes")
+    let state = NIOLockedValueBox(State())
     private let wakeScheduled = NIOLockedValueBox(false)
+    /// Changes read at a time; in catch-up, also the most sent before waiting for a flush.
+    static let pageSize = 1000
 
-    private struct Subscriber {
+    struct Subscriber {
         let connection: RPCConnection
+        /// The database its cursors belong to (a restore gives the file another one).
+        let databaseId: String
+        /// Set by `unsubscribe`: notifications not yet written are then withdrawn.
+        let cancelled = NIOLockedValueBox(false)
         var lastSent: Int64
-        var active: Bool
+        var phase: Phase
     }
 
-    private struct State {
+    enum Phase: Equatable {
+        /// Registered; waits until the subscribe reply is out.
+        case paused
+        /// Sending the backlog; `inFlight` while a page waits to be flushed.
+        case catchingUp(inFlight: Bool)
+        /// Caught up: gets each new change, within the connection's queue cap.
+        case live
+    }
+
+    struct State {
         var nextID = 1
         var subscribers: [String: Subscriber] = [:]
         var observation: ChangeObservation?
@@ -47,34 +63,42 @@ public final class ChangeHub: Sendable {
 
     /// Registers a subscriber (paused until `activate`, so nothing overtakes the subscribe reply).
     func subscribe(_ connection: RPCConnection, since: Int64?) throws -> (id: String, cursor: Int64) {
-        let head = try store.headCursor()
+        let log = try store.changeLogState()
         if let since {
             guard since >= 0 else { throw RPCError.invalidParams("'since' must not be negative", field: "since") }
-            guard since <= head else {
-                throw RPCError.invalidParams("'since' (\(since)) is past the head of the change log (\(head))", field: "since")
+            guard since <= log.head else {
+                throw RPCError.invalidParams("'since' (\(since)) is past the head of the change log (\(log.head))", field: "since")
             }
         }
         let id = state.withLockedValue { s -> String in
             let id = "s\(s.nextID)"
             s.nextID += 1
-            s.subscribers[id] = Subscriber(connection: connection, lastSent: since ?? head, active: false)
+            s.subscribers[id] = Subscriber(connection: connection, databaseId: log.databaseId,
+                                           lastSent: since ?? log.head, phase: .paused)
             return id
         }
-        return (id, head)
+        return (id, log.head)
     }
 
     /// Starts delivery to `id`: first everything after its cursor (catch-up), then live changes.
     func activate(_ id: String) {
-        queue.async { [self] in deliver(catchUp: id) }
+        queue.async { [self] in
+            state.withLockedValue { s in
+                if s.subscribers[id]?.phase == .paused { s.subscribers[id]?.phase = .catchingUp(inFlight: false) }
+            }
+            catchUp(id)
+        }
     }
 
-    /// Removes `id` (it must belong to `connection`).
+    /// Removes `id` (it must belong to `connection`). Called while handling `unsubscribe`, before
+    /// its reply is written: notifications still waiting are withdrawn, so none follows the reply.
     func unsubscribe(_ id: String, connection: RPCConnection) -> Bool {
-        state.withLockedValue { s in
-            guard let sub = s.subscribers[id], sub.connection === connection else { return false }
-            s.subscribers.removeValue(forKey: id)
-            return true
+        let removed = state.withLockedValue { s -> Subscriber? in
+            guard let sub = s.subscribers[id], sub.connection === connection else { return nil }
+            return s.subscribers.removeValue(forKey: id)
         }
+        removed?.cancelled.withLockedValue { $0 = true }
+        return removed != nil
     }
 
     /// Drops every subscription of a closed connection.
@@ -95,50 +119,7 @@ public final class ChangeHub: Sendable {
         guard schedule else { return }
         queue.async { [self] in
             wakeScheduled.withLockedValue { $0 = false }
-            deliver(catchUp: nil)
+            deliverLive()
         }
-    }
-
-    /// On the queue: sends each subscriber the changes after its own cursor. `catchUp` activates
-    /// that subscriber first; its backlog is forced past the queue cap, as PROTOCOL.md allows.
-    private func deliver(catchUp: String?) {
-        let subscribers = state.withLockedValue { s -> [(String, Subscriber)] in
-            if let catchUp { s.subscribers[catchUp]?.active = true }
-            return s.subscribers.filter { $0.value.active }.map { ($0.key, $0.value) }
-        }
-        guard let low = subscribers.map(\.1.lastSent).min() else { return }
-        var since = low
-        while true {
-            let page: ChangesPage
-            do { page = try store.changesList(ChangesListParams(since: since, limit: 1000)) } catch {
-                logger.error("reading the change log failed: \(error)")
-                return
-            }
-            if page.changes.isEmpty { break }
-            for change in page.changes {
-                guard let body = try? JSONCoding.encode(change) else { continue }
-                for (id, _) in subscribers {
-                    send(change: change, body: body, to: id, forced: id == catchUp)
-                }
-            }
-            since = page.cursor
-        }
-    }
-
-    private func send(change: Change, body: [UInt8], to id: String, forced: Bool) {
-        guard let sub = state.withLockedValue({ $0.subscribers[id] }), change.cursor > sub.lastSent else { return }
-        var params = Array(#"{"subscriptionId":"#.utf8) + JSONScanner.quote(id)
-        params += #","change":"#.utf8 + body + [UInt8(ascii: "}")]
-        if sub.connection.notify(method: "workbook.changed", params: params, force: forced) {
-            state.withLockedValue { $0.subscribers[id]?.lastSent = change.cursor }
-            return
-        }
-        // The subscriber stopped reading: drop it with a final notice carrying its last cursor.
-        _ = state.withLockedValue { $0.subscribers.removeValue(forKey: id) }
-        let reason = "the client stopped reading: more than \(sub.connection.maxQueued) notifications queued"
-        var dropped = Array(#"{"subscriptionId":"#.utf8) + JSONScanner.quote(id)
-        dropped += #","cursor":\#(sub.lastSent),"reason":"#.utf8 + JSONScanner.quote(reason) + [UInt8(ascii: "}")]
-        sub.connection.notify(method: "workbook.subscriptionDropped", params: dropped, force: true)
-        logger.notice("dropped subscription \(id) at cursor \(sub.lastSent): \(reason)")
     }
 }

@@ -5,10 +5,17 @@ import Foundation
 import Logging
 
 /// Watches one file in a directory with inotify (DispatchSource file watches do not exist on
-/// Linux). A thread blocks in `read` on the inotify descriptor: no CPU while nothing happens.
+/// Linux). A thread blocks in `poll` on the inotify descriptor: no CPU while nothing happens.
+///
+/// SQLite writes a commit's last WAL frame (the IN_MODIFY we see) before it fsyncs and publishes
+/// the commit in the mmapped -shm index, which fires no event; a read at once can miss it, and
+/// with no later write nothing would wake us again. So after the last event of a burst the
+/// watcher calls again at each of `trailingDelays`, then sleeps until the next event.
 final class FileWatcher: @unchecked Sendable {
     private let fd: Int32
     private let onChange: @Sendable () -> Void
+    /// Milliseconds after the last event at which `onChange` runs again (a slow fsync gets the later ones).
+    static let trailingDelays: [UInt64] = [20, 250, 1000]
 
     /// Starts watching `directory` for writes to `fileName`; nil where inotify is unavailable.
     init?(directory: String, fileName: String, logger: Logger, onChange: @escaping @Sendable () -> Void) {
@@ -31,26 +38,53 @@ final class FileWatcher: @unchecked Sendable {
     }
 
     #if os(Linux)
+    private static func nowMilliseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
+
     private func run(watching name: String) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        let headerSize = MemoryLayout<inotify_event>.size
+        var trailing: [UInt64] = []  // due times (ms), ascending; empty when idle
         while true {
+            let now = Self.nowMilliseconds()
+            let timeout = trailing.first.map { Int32(clamping: $0 > now ? $0 - now : 0) } ?? -1
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if ready == 0 {
+                let due = Self.nowMilliseconds()
+                trailing.removeFirst()
+                trailing.removeAll { $0 <= due }
+                onChange()
+                continue
+            }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { return }
-            var offset = 0
-            var relevant = false
-            while offset + headerSize <= n {
-                let (len, eventName) = buffer.withUnsafeBytes { raw -> (Int, String) in
-                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
-                    let nameBytes = raw[(offset + headerSize)..<(offset + headerSize + Int(event.len))]
-                    return (Int(event.len), String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self))
-                }
-                if eventName == name { relevant = true }
-                offset += headerSize + len
+            if Self.names(in: buffer, count: n).contains(name) {
+                onChange()
+                let last = Self.nowMilliseconds()
+                trailing = Self.trailingDelays.map { last + $0 }
             }
-            if relevant { onChange() }
         }
+    }
+
+    /// The file names of the inotify events in the first `count` bytes of `buffer`.
+    private static func names(in buffer: [UInt8], count n: Int) -> Set<String> {
+        let headerSize = MemoryLayout<inotify_event>.size
+        var names: Set<String> = []
+        var offset = 0
+        while offset + headerSize <= n {
+            let (len, eventName) = buffer.withUnsafeBytes { raw -> (Int, String) in
+                let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                let nameBytes = raw[(offset + headerSize)..<(offset + headerSize + Int(event.len))]
+                return (Int(event.len), String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self))
+            }
+            names.insert(eventName)
+            offset += headerSize + len
+        }
+        return names
     }
     #endif
 }
