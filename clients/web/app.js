@@ -24,6 +24,7 @@ export const rpc = new RpcClient(`${scheme}://${location.host}/rpc`, {
 export const app = {
   refreshSoon, refreshPasses, refreshAll, openPrompt, showError, passLabel, currentPass, step, withPass,
   reloadView: () => state.promptId && openPrompt(state.promptId, { replace: true }),
+  reloadAll,
 };
 const editor = new Editor(rpc, state, app);
 app.editor = editor;
@@ -87,6 +88,13 @@ async function loadAll() {
   await selectWorkbook(id, wanted);
   state.loaded = true;
   failures = 0;
+}
+
+/** Reloads everything shown after the served database was replaced (e.g. restored from a backup). */
+async function reloadAll() {
+  const info = await rpc.call("server.info");
+  state.databaseId = info.databaseId;
+  await loadAll();
 }
 
 export async function selectWorkbook(workbookId, promptId) {

@@ -1,5 +1,6 @@
 // Live updates: `subscribe` with `since` (catch-up after a reconnect) and `workbook.changed`
-// notifications. A server without `subscribe` gets a quiet note and a slow `changes.list` poll.
+// notifications; after `workbook.subscriptionDropped` it resubscribes as the drop's `reason` says.
+// A server without `subscribe` gets a quiet note and a slow `changes.list` poll.
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 4000;
@@ -75,10 +76,24 @@ export function installLive(rpc, state, app) {
 
   function notification(method, params) {
     if (method === "workbook.changed" && params?.change) apply(params.change);
-    else if (method === "workbook.subscriptionDropped") {
-      if (cursor === null && typeof params?.cursor === "number") cursor = params.cursor;
-      start(true);
+    else if (method === "workbook.subscriptionDropped") dropped(params || {});
+  }
+
+  /** A dropped subscription: `queueFull` catches up from the drop's cursor; `databaseReplaced`
+   * (a restore) makes every cursor of ours meaningless, so subscribe from the new head and reload. */
+  async function dropped(params) {
+    if (params.reason === "databaseReplaced") {
+      cursor = null;  // our old cursor may lie past the new head (-32602) or name other changes
+      await start(false);
+      try {
+        await app.reloadAll();
+      } catch (error) {
+        if (error.code !== "disconnected") app.showError(error);
+      }
+      return;
     }
+    if (typeof params.cursor === "number") cursor = params.cursor;  // the last one delivered
+    await start(true);
   }
 
   return { start, notification };
