@@ -77,13 +77,14 @@ def test_notifications_go_to_their_subscription_and_others_wait_apart() -> None:
     connection = Connection(Framing.NDJSON)
     changed = b'{"jsonrpc":"2.0","method":"workbook.changed","params":{"subscriptionId":"s1","change":{"cursor":4}}}\n'
     other = b'{"jsonrpc":"2.0","method":"something.else","params":{"k":1}}\n'
-    dropped = b'{"jsonrpc":"2.0","method":"workbook.subscriptionDropped","params":{"subscriptionId":"s1","cursor":9,"reason":"queue full"}}\n'
+    dropped = b'{"jsonrpc":"2.0","method":"workbook.subscriptionDropped","params":{"subscriptionId":"s1","cursor":9,"reason":"queueFull","message":"fell behind"}}\n'
     assert connection.receive(changed + other + dropped) == []
     inbox = connection.inbox
     assert inbox.take("s1") == {"cursor": 4}
     with pytest.raises(SubscriptionDropped) as dropped_error:
         inbox.take("s1")
-    assert (dropped_error.value.cursor, dropped_error.value.reason) == (9, "queue full")
+    error = dropped_error.value
+    assert (error.cursor, error.reason, error.message, error.since, error.database_replaced) == (9, "queueFull", "fell behind", 9, False)
     assert inbox.take("s1") is None
     assert inbox.take_other() == Notification("something.else", {"k": 1})
     connection.receive(b"")
@@ -93,3 +94,19 @@ def test_notifications_go_to_their_subscription_and_others_wait_apart() -> None:
 
 def encode_raw(body: bytes) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_a_database_replaced_drop_says_to_resubscribe_from_the_new_head() -> None:
+    # Given a subscription dropped because the served database was replaced
+    connection = Connection(Framing.NDJSON)
+    dropped = (b'{"jsonrpc":"2.0","method":"workbook.subscriptionDropped","params":{"subscriptionId":"s2",'
+               b'"cursor":0,"reason":"databaseReplaced","message":"the database was replaced"}}\n')
+    assert connection.receive(dropped) == []
+    # When the iterator reads it
+    with pytest.raises(SubscriptionDropped) as dropped_error:
+        connection.inbox.take("s2")
+    # Then it names the reason, and `since` is None (no catch-up from an old cursor)
+    error = dropped_error.value
+    assert (error.subscription_id, error.cursor, error.reason, error.database_replaced, error.since) == (
+        "s2", 0, "databaseReplaced", True, None)
+    assert error.message == "the database was replaced"

@@ -7,7 +7,7 @@
 
 from . import methods
 from .aio import AsyncSubscription, AsyncWorkbookClient
-from .errors import ConnectionClosed, SubscriptionDropped, WorkbookError
+from .errors import DATABASE_REPLACED, QUEUE_FULL, ConnectionClosed, SubscriptionDropped, WorkbookError
 from .framing import FrameDecoder, Framing, FramingError, encode
 from .helpers import default_socket_path
 from .methods import Request
@@ -17,6 +17,8 @@ from .sync import Subscription, WorkbookClient
 __version__ = "0.1.0"
 
 __all__ = [
+    "DATABASE_REPLACED",
+    "QUEUE_FULL",
     "AsyncSubscription",
     "AsyncWorkbookClient",
     "ConnectionClosed",

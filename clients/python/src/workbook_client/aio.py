@@ -190,7 +190,8 @@ class AsyncSubscription(AsyncIterator[Change]):
     """Changes from `workbook.changed`, in cursor order; `cursor` is the last one seen.
 
     `async for change in sub` waits for each change; it raises
-    :class:`~workbook_client.SubscriptionDropped` when the server drops the subscription and
+    :class:`~workbook_client.SubscriptionDropped` when the server drops the subscription
+    (resubscribe with `since=error.since`; after "databaseReplaced" reload first) and
     :class:`~workbook_client.ConnectionClosed` when the connection ends.
     """
 

@@ -66,11 +66,35 @@ class ConnectionClosed(ConnectionError):
     """The server closed the connection (or the process exited) before replying."""
 
 
-class SubscriptionDropped(Exception):
-    """The server dropped a subscription whose queue overflowed; resubscribe with `since=cursor`."""
+#: `workbook.subscriptionDropped` reasons (stable codes).
+QUEUE_FULL = "queueFull"
+DATABASE_REPLACED = "databaseReplaced"
 
-    def __init__(self, subscription_id: str, cursor: int, reason: str) -> None:
-        super().__init__(f"subscription {subscription_id} dropped at cursor {cursor}: {reason}")
+
+class SubscriptionDropped(Exception):
+    """The server dropped a subscription; resubscribe with `client.subscribe(since=error.since)`.
+
+    `reason` is "queueFull" (the client fell behind: `cursor` is the last change delivered, so
+    resubscribing from it catches up) or "databaseReplaced" (a backup was restored into the served
+    database: `cursor` is 0, old cursors mean nothing, so reload what you show and resubscribe from
+    the new head). `message` is the server's explanation, for logs.
+    """
+
+    def __init__(self, subscription_id: str, cursor: int, reason: str, message: str = "") -> None:
+        super().__init__(f"subscription {subscription_id} dropped at cursor {cursor}: {reason}"
+                         + (f" ({message})" if message else ""))
         self.subscription_id = subscription_id
         self.cursor = cursor
         self.reason = reason
+        self.message = message
+
+    @property
+    def database_replaced(self) -> bool:
+        """True when the served database was replaced: reload everything, the old cursors are void."""
+        return self.reason == DATABASE_REPLACED
+
+    @property
+    def since(self) -> int | None:
+        """What to pass as `since` when resubscribing: `cursor` to catch up after "queueFull",
+        None (the new head, no catch-up) after "databaseReplaced"."""
+        return None if self.database_replaced else self.cursor

@@ -134,7 +134,9 @@ class Inbox:
         if notification.method == CHANGED and subscription_id is not None:
             self._subscriptions[subscription_id].append(cast(Change, params.get("change") or {}))
         elif notification.method == DROPPED and subscription_id is not None:
-            dropped = SubscriptionDropped(subscription_id, int(params.get("cursor", 0)), str(params.get("reason", "")))
+            dropped = SubscriptionDropped(
+                subscription_id, int(params.get("cursor", 0)), str(params.get("reason", "")), str(params.get("message", ""))
+            )
             self._subscriptions[subscription_id].append(dropped)
         else:
             self.other.append(notification)

@@ -209,7 +209,8 @@ class Subscription(Iterator[Change]):
     """Changes from `workbook.changed`, in cursor order; `cursor` is the last one seen.
 
     Iterating blocks until the next change; it raises :class:`~workbook_client.SubscriptionDropped`
-    when the server drops the subscription (resubscribe with `since=sub.cursor`) and
+    when the server drops the subscription (resubscribe with `since=error.since`, which is
+    None when the database was replaced) and
     :class:`~workbook_client.ConnectionClosed` when the connection ends.
     """
 
