@@ -139,4 +139,44 @@ H.test('over the socket (NDJSON), changes from another client refresh an open bu
   if not ok then error(err, 0) end
 end)
 
+H.test('a restore under an open buffer reloads it and resubscribes from the new head', function()
+  local db, sock, backup = H.database(), H.tmp .. '/restore.sock', H.tmp .. '/backup.sqlite'
+  local job = vim.fn.jobstart({ H.bin, 'serve', '--socket', sock, '--database', db })
+  H.wait_for('the socket to accept', function()
+    local ok, chan = pcall(vim.fn.sockconnect, 'pipe', sock)
+    if ok and chan > 0 then vim.fn.chanclose(chan) end
+    return ok and chan > 0
+  end)
+  local ok, err = pcall(function()
+    -- Given an open buffer whose answer was saved, backed up, then saved again elsewhere
+    H.start({ socket = sock })
+    local client = require('workbook.client')
+    local buf, st = open_next()
+    H.wait_for('the subscription', function() return client.subscription ~= nil end)
+    H.call(sock, 'answers.save', { promptId = st.promptId, text = 'in the backup' })
+    H.wait_for('the first save', function() return H.lines(buf)[1] == 'in the backup' end)
+    local _, code = H.cli({ 'backup', backup, '--database', db })
+    H.eq(0, code, 'workbook backup')
+    H.call(sock, 'answers.save', { promptId = st.promptId, text = 'after the backup' })
+    H.wait_for('the second save', function() return H.lines(buf)[1] == 'after the backup' end)
+    local old = client.subscription.subscriptionId
+    -- When another process restores the backup into the served database
+    _, code = H.cli({ 'restore', backup, '--database', db })
+    H.eq(0, code, 'workbook restore')
+    -- Then the buffer shows the restored answer, and the plugin subscribed again
+    H.wait_for('the buffer to show the restored answer', function() return H.lines(buf)[1] == 'in the backup' end)
+    H.eq(1, st.revision, 'the revision is the restored one')
+    H.wait_for('a new subscription', function()
+      return client.subscription ~= nil and client.subscription.subscriptionId ~= old
+    end)
+    H.eq(2, client.subscription.cursor, 'subscribed at the restored head, not from the old cursor')
+    -- And live changes of the restored database still arrive
+    H.call(sock, 'answers.save', { promptId = st.promptId, text = 'live after the restore' })
+    H.wait_for('a live change after the restore', function() return H.lines(buf)[1] == 'live after the restore' end)
+  end)
+  H.reset()
+  vim.fn.jobstop(job)
+  if not ok then error(err, 0) end
+end)
+
 H.run()

@@ -21,17 +21,35 @@ function M.describe(err)
   return string.format('%s (%s%s)', err.message or 'error', tostring(err.code), kind and (', ' .. kind) or '')
 end
 
+--- The `type` of the change listeners get (made here, not by the server) when the database was
+--- replaced: everything shown is stale.
+M.DATABASE_REPLACED = 'database.replaced'
+
+local function changed(change)
+  for _, fn in ipairs(listeners) do
+    local ok, err = pcall(fn, change)
+    if not ok then notify('change handler failed: ' .. tostring(err), vim.log.levels.ERROR) end
+  end
+end
+
 local function on_notification(method, params)
   if method == 'workbook.changed' and params and params.change then
     last_cursor = params.change.cursor
-    for _, fn in ipairs(listeners) do
-      local ok, err = pcall(fn, params.change)
-      if not ok then notify('change handler failed: ' .. tostring(err), vim.log.levels.ERROR) end
-    end
+    changed(params.change)
   elseif method == 'workbook.subscriptionDropped' then
-    -- The server dropped us after a backlog; catch up from the last cursor we saw.
     M.subscription = nil
-    M.subscribe(params and params.cursor)
+    if params and params.reason == 'databaseReplaced' then
+      -- A restore replaced the database: our cursor means nothing there (it may even be past the
+      -- new head), so subscribe from the new head and let the listeners reload what they show.
+      last_cursor = nil
+      M.subscribe(nil)
+      M.notify('the database was replaced (restored); reloading')
+      changed({ type = M.DATABASE_REPLACED })
+    else
+      -- queueFull: we fell behind; catch up from the last cursor the server delivered.
+      last_cursor = params and params.cursor or last_cursor
+      M.subscribe(last_cursor)
+    end
   end
 end
 

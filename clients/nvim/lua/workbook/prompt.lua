@@ -217,7 +217,7 @@ function M.reload(buf, by)
 end
 
 local function concerns(st, change)
-  if change.type == 'data.erased' then return true end
+  if change.type == 'data.erased' or change.type == client.DATABASE_REPLACED then return true end
   if change.passId ~= nil and st.passId ~= nil and change.passId ~= st.passId then return false end
   if change.promptId == nil then return change.type == 'pass.deleted' end
   return change.promptId == st.promptId and (change.revision == nil or change.revision > (st.revision or 0))
