@@ -218,22 +218,42 @@ An empty string until progress is known."
 (defvar-local workbook--saving nil "Non-nil while a write of this buffer awaits its reply.")
 (defvar-local workbook--deferred nil "A change that arrived while `workbook--saving'.")
 
+(defconst workbook--database-replaced "database.replaced"
+  "The `:type' of the change made here (not by the server) for a restore.")
+
+(defun workbook--changed (change)
+  "Show CHANGE (a change plist) in the answer buffers, progress and outline."
+  (dolist (buf (buffer-list))
+    (with-current-buffer buf
+      (when (and (derived-mode-p 'workbook-answer-mode) (workbook--concerns change))
+        (if workbook--saving
+            (setq workbook--deferred change)
+          (workbook--remote-change change)))))
+  (workbook-refresh-progress t)
+  (let ((outline (get-buffer "*workbook*")))
+    (when outline (with-current-buffer outline (workbook--outline-refresh-async)))))
+
+(defun workbook--dropped (params)
+  "Resubscribe after `workbook.subscriptionDropped' PARAMS, as its reason says."
+  (if (equal (plist-get params :reason) "databaseReplaced")
+      ;; A restore replaced the database: our cursor means nothing there (it may be past the
+      ;; new head, which is -32602), so subscribe from the new head and reload what is shown.
+      (progn (setq workbook--last-cursor nil)
+             (workbook--subscribe nil)
+             (message "workbook: the database was replaced (restored); reloading")
+             (workbook--changed (list :type workbook--database-replaced)))
+    ;; queueFull: we fell behind; catch up from the last cursor the server delivered.
+    (setq workbook--last-cursor (or (plist-get params :cursor) workbook--last-cursor))
+    (workbook--subscribe workbook--last-cursor)))
+
 (defun workbook--on-notification (_conn method params)
   "Handle server notification METHOD with PARAMS."
   (pcase method
     ('workbook.changed
      (let ((change (plist-get params :change)))
        (setq workbook--last-cursor (plist-get change :cursor))
-       (dolist (buf (buffer-list))
-         (with-current-buffer buf
-           (when (and (derived-mode-p 'workbook-answer-mode) (workbook--concerns change))
-             (if workbook--saving
-                 (setq workbook--deferred change)
-               (workbook--remote-change change)))))
-       (workbook-refresh-progress t)
-       (let ((outline (get-buffer "*workbook*")))
-         (when outline (with-current-buffer outline (workbook--outline-refresh-async))))))
-    ('workbook.subscriptionDropped (workbook--subscribe (plist-get params :cursor)))))
+       (workbook--changed change)))
+    ('workbook.subscriptionDropped (workbook--dropped params))))
 
 ;;;; Answer buffers
 
@@ -457,7 +477,7 @@ With FORCE (prefix argument) after a conflict, overwrite the version shown."
   (let ((pass (plist-get change :passId))
         (prompt (plist-get change :promptId))
         (revision (plist-get change :revision)))
-    (cond ((equal (plist-get change :type) "data.erased") t)
+    (cond ((member (plist-get change :type) (list "data.erased" workbook--database-replaced)) t)
           ((and pass workbook--pass-id (not (equal pass workbook--pass-id))) nil)
           ((null prompt) (equal (plist-get change :type) "pass.deleted"))
           (t (and (equal prompt workbook--prompt-id)

@@ -170,5 +170,47 @@
         (workbook-stop)
         (delete-process server)))))
 
+;; A helper for the restore test: runs `workbook ARGS... --database DB', checked to succeed.
+(defun workbook-test-run (db &rest args)
+  "Run `workbook ARGS --database DB' and fail unless it exits 0."
+  (with-temp-buffer
+    (let ((code (apply #'call-process workbook-test-bin nil t nil (append args (list "--database" db)))))
+      (unless (zerop code) (ert-fail (format "workbook %S failed (%d): %s" args code (buffer-string)))))))
+
+(ert-deftest workbook-restore-reloads-open-buffer-and-resubscribes-from-new-head ()
+  "A restore under an open buffer reloads it and subscribes again at the restored log's head."
+  (workbook-test-with-server
+    (let* ((sock (expand-file-name "restore.sock" (file-name-directory db)))
+           (backup (expand-file-name "backup.sqlite" (file-name-directory db)))
+           (server (make-process :name "workbook-test-server" :noquery t :buffer nil
+                                 :command (list workbook-test-bin "serve" "--socket" sock "--database" db)))
+           (workbook-socket sock))
+      (unwind-protect
+          (progn
+            (workbook-test-wait-for "the socket to accept" (lambda () (workbook-test-accepts sock)))
+            (with-current-buffer (workbook-next)
+              ;; Given an open answer saved, backed up, then saved again by another client
+              (workbook-test-wait-for "the subscription" (lambda () workbook--subscription))
+              (workbook-test-cli sock "answers.save" (list :promptId workbook--prompt-id :text "in the backup"))
+              (workbook-test-wait-for "the first save" (lambda () (equal "in the backup" (workbook-answer-text))))
+              (workbook-test-run db "backup" backup)
+              (workbook-test-cli sock "answers.save" (list :promptId workbook--prompt-id :text "after the backup"))
+              (workbook-test-wait-for "the second save" (lambda () (equal "after the backup" (workbook-answer-text))))
+              (let ((old (plist-get workbook--subscription :subscriptionId)))
+                ;; When another process restores the backup into the served database
+                (workbook-test-run db "restore" backup)
+                ;; Then the buffer shows the restored answer and a new subscription starts at its head
+                (workbook-test-wait-for "the restored answer" (lambda () (equal "in the backup" (workbook-answer-text))))
+                (should (equal 1 workbook--revision))
+                (workbook-test-wait-for "a new subscription"
+                                        (lambda () (and workbook--subscription
+                                                        (not (equal old (plist-get workbook--subscription :subscriptionId))))))
+                (should (equal 2 (plist-get workbook--subscription :cursor))))
+              ;; And live changes of the restored database still arrive
+              (workbook-test-cli sock "answers.save" (list :promptId workbook--prompt-id :text "live after the restore"))
+              (workbook-test-wait-for "a live change" (lambda () (equal "live after the restore" (workbook-answer-text))))))
+        (workbook-stop)
+        (delete-process server)))))
+
 (provide 'workbook-tests)
 ;;; workbook-tests.el ends here
