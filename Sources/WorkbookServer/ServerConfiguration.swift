@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var maxAnswerBytes: Int
     /// Most notifications queued for one subscriber before it is dropped.
     public var maxSubscriberQueue: Int
+    /// One database connection instead of a pool (one-shot CLI calls; see `StoreOptions.singleConnection`).
+    public var singleConnection = false
 
     /// A configuration with the protocol's default limits.
     public init(databasePath: String, packsDirectory: String? = nil, limits: Limits = Limits(),

@@ -25,8 +25,9 @@ public final class WorkbookApp: Sendable {
         for problem in problems {
             logger.error("pack skipped: \(problem.file): \(problem.reason)")
         }
-        let options = StoreOptions(maxAnswerBytes: configuration.maxAnswerBytes,
+        var options = StoreOptions(maxAnswerBytes: configuration.maxAnswerBytes,
                                    warn: { [logger] message in logger.warning("\(message)") })
+        options.singleConnection = configuration.singleConnection
         if configuration.databasePath == ":memory:" {
             store = try WorkbookStore.inMemory(catalog: catalog, options: options)
         } else {

@@ -96,8 +96,9 @@ extension Endpoint {
         var logger = Logger(label: "workbook") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .error
         let limits = unlimited ? Limits(maxMessageBytes: Int(Int32.max)) : Limits()
-        let configuration = ServerConfiguration(databasePath: path,
+        var configuration = ServerConfiguration(databasePath: path,
                                                 packsDirectory: ServerConfiguration.defaultPacksDirectory(), limits: limits)
+        configuration.singleConnection = true
         do {
             return LocalCaller(app: try WorkbookApp(configuration: configuration, logger: logger))
         } catch {

@@ -195,15 +195,28 @@ final class FaultTests: XCTestCase {
         try holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
         XCTAssertEqual((save("after the lock", on: c)?["result"] as? JSONObject)?["revision"] as? Int, 2)
         XCTAssertEqual(server.stop(), 0)
-        // And at start-up, a lock held past the timeout is a message and a non-zero exit
+        // And a ready database opens without writing, so a server started under the lock serves reads
+        // and answers a save with 1010 once the timeout passes
         try holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
-        let result = try Run.workbook(["serve", "--socket", server.socketPath, "--database", server.databasePath])
+        let second = try SocketServer(dir: dir, socket: server.socketPath, database: server.databasePath)
+        let c2 = try Conversation(path: second.socketPath)
+        XCTAssertEqual((c2.call("answers.get", #"{"promptId":"\#(prompt)"}"#)?["result"] as? JSONObject)?["text"] as? String, "after the lock")
+        XCTAssertEqual(errorData(save("blocked again", on: c2))?["kind"] as? String, "storageBusy")
         try holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
         try holder.close()
+        XCTAssertEqual(second.stop(), 0)
+        XCTAssertEqual(try storedText(server.databasePath), "after the lock")
+        // And at start-up, a new database that cannot be set up past the timeout is a message and a non-zero exit
+        let fresh = dir.file("fresh.sqlite")
+        let freshHolder = try DatabaseQueue(path: fresh, configuration: config)
+        try freshHolder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let result = try Run.workbook(["serve", "--socket", dir.file("fresh.sock"), "--database", fresh])
+        try freshHolder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try freshHolder.close()
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("storageBusy") || result.stderr.contains("locked"), result.stderr)
-        XCTAssertEqual(try storedText(server.databasePath), "after the lock")
-        report("fault-locked: 1010 storageBusy after \(String(format: "%.1f", waited)) s; start-up exit=\(result.status); lost=0")
+        report("fault-locked: 1010 storageBusy after \(String(format: "%.1f", waited)) s; a ready database still opens under the lock; "
+               + "a new one: start-up exit=\(result.status); lost=0")
     }
 
     func testCorruptDatabaseFile() throws {

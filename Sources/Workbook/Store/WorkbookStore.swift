@@ -13,6 +13,10 @@ public struct StoreOptions: Sendable {
     public var clock: @Sendable () -> Date
     /// Where the store reports a problem that did not fail the request (never with answer text).
     public var warn: @Sendable (String) -> Void
+    /// One connection (a `DatabaseQueue`) instead of a pool, for one-shot CLI calls: a pool primes a
+    /// missing or empty -wal file with a durable write at every open (GRDB issue 102), which cost a
+    /// read-only `workbook progress` four fsyncs and made it wait for any server's write lock.
+    public var singleConnection = false
 
     /// Memberwise initializer with the defaults: 1 MiB, 5 s, writable, the system clock.
     public init(maxAnswerBytes: Int = 1 << 20, busyTimeout: TimeInterval = 5, readOnly: Bool = false,
@@ -58,12 +62,20 @@ public struct WorkbookStore: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: config)
-            // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase.
-            if !options.readOnly {
-                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            let writer: any DatabaseWriter
+            if options.singleConnection {
+                // After the pragmas above (GRDB runs these in order); a no-op on a file already in WAL.
+                if !options.readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+                writer = try DatabaseQueue(path: path, configuration: config)
+            } else {
+                let pool = try DatabasePool(path: path, configuration: config)
+                // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase.
+                if !options.readOnly {
+                    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                }
+                writer = pool
             }
-            let store = WorkbookStore(writer: pool, catalog: catalog, path: path, options: options)
+            let store = WorkbookStore(writer: writer, catalog: catalog, path: path, options: options)
             try store.setUp()
             return store
         } catch {
