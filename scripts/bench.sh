@@ -50,7 +50,8 @@ if command -v python3 >/dev/null; then
       --duration "$DURATION" --warmup 1 --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin); l = r["latencyMicros"]
-print(f"| Python {sys.argv[1]} {sys.argv[2]}×{sys.argv[3]} | {r[\"throughput\"]:.0f}/s ({r[\"errors\"]} errors) | {l[\"p50\"]:.0f} / {l[\"p99\"]:.0f} | {r[\"load\"]} |")' "$1" "$2" "$3"
+t, e, load, p50, p99 = r["throughput"], r["errors"], r["load"], l["p50"], l["p99"]
+print(f"| Python {sys.argv[1]} {sys.argv[2]}×{sys.argv[3]} | {t:.0f}/s ({e} errors) | {p50:.0f} / {p99:.0f} | {load} |")' "$1" "$2" "$3"
   done
   kill "$PY"; wait "$PY" 2>/dev/null || true
 fi
