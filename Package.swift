@@ -66,7 +66,7 @@ let package = Package(
             dependencies: ["JSONRPC", "TestSupport", .product(name: "NIOTestUtils", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook"], swiftSettings: strict),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer", "TestSupport"], swiftSettings: strict),
         .testTarget(

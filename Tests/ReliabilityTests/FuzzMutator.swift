@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Seeds and deterministic mutations for the fuzz replay and the stream fuzzer (libFuzzer brings

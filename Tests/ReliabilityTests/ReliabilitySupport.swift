@@ -20,19 +20,6 @@ enum Knob {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a seed replays a run exactly.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Writing to a connection the server has closed (after a malformed header block, or a kill) must be
 /// an error for the writer, not SIGPIPE killing the test process.
 func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
