@@ -74,6 +74,11 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        // Blocked before any thread starts, so every thread inherits the mask and SIGTERM/SIGINT stay
+        // pending for the one thread that waits for them (a signal handler, or libdispatch's signal
+        // source, can miss a signal the kernel hands to another thread: seen as a server started
+        // from a shell script that ignored `kill`).
+        let terminationSignals = Self.blockTerminationSignals()
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -93,7 +98,7 @@ struct Serve: ParsableCommand {
         }
         app.changes.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let pool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
+        let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         pool.start()
         let server = RPCServer(service: WorkbookService(app: app), group: group, threadPool: pool,
                                logger: logger, maxQueuedNotifications: maxSubscriberQueue)
@@ -101,15 +106,9 @@ struct Serve: ParsableCommand {
         let done = DispatchSemaphore(value: 0)
         let stdioTransport = StdioTransport()
         // Before listening, so a signal that arrives right after start-up is handled too.
-        let signals = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                logger.info("signal \(sig): finishing in-flight requests")
-                done.signal()
-            }
-            source.resume()
-            return source
+        Self.onTerminationSignal(blocked: terminationSignals) { sig in
+            logger.info("signal \(sig): finishing in-flight requests")
+            done.signal()
         }
         var webToken: String?
         do {
@@ -129,9 +128,29 @@ struct Serve: ParsableCommand {
         server.shutdown()
         if let webToken { HTTPAddress.removeToken(webToken, at: HTTPAddress.defaultTokenPath()) }
         stdioTransport.flush()
-        _ = signals
         logger.info("stopped")
         Foundation.exit(0)
+    }
+
+    /// Blocks SIGTERM and SIGINT in the calling thread (and so in every thread it starts later).
+    private static func blockTerminationSignals() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        return set
+    }
+
+    /// Calls `handle` on a thread of its own for every blocked termination signal that arrives.
+    private static func onTerminationSignal(blocked set: sigset_t, _ handle: @escaping @Sendable (Int32) -> Void) {
+        let thread = Thread {
+            var set = set
+            var sig: Int32 = 0
+            while sigwait(&set, &sig) == 0 { handle(sig) }
+        }
+        thread.name = "signals"
+        thread.start()
     }
 
     /// Starts the web listener, writes the token file and prints the ready URL (the only place the

@@ -49,6 +49,26 @@ final class SocketSafetyTests: XCTestCase {
         XCTAssertEqual(second.stop(), 0)
     }
 
+    func testAServerStartedInTheBackgroundOfAShellScriptStopsOnSIGTERM() throws {
+        // Given a server started with `&` from a non-interactive shell script, as service wrappers
+        // and test scripts do (its SIGTERM used to be swallowed: the server ran on after `kill`)
+        let dir = TempDir()
+        let script = """
+            "$1" serve --socket "$2/wb.sock" --database "$2/db.sqlite" </dev/null >/dev/null 2>"$2/err" &
+            pid=$!
+            for _ in $(seq 200); do [ -S "$2/wb.sock" ] && break; sleep 0.05; done
+            kill "$pid"
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; echo "exit $?"; exit 0; }; sleep 0.05; done
+            kill -9 "$pid"; echo "still running 5 s after SIGTERM"
+            """
+        // When the script sends SIGTERM
+        let result = try Run.command("/bin/sh", ["-c", script, "sh", WorkbookBinary.path, dir.path])
+        // Then the server finishes and exits 0, removing its socket
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), "exit 0\n",
+                       (try? String(contentsOfFile: dir.file("err"), encoding: .utf8)) ?? "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("wb.sock")))
+    }
+
     func testARegularFileAtTheSocketPathIsNotDeleted() throws {
         let dir = TempDir()
         try FileManager.default.createDirectory(atPath: dir.file("run"), withIntermediateDirectories: true,
