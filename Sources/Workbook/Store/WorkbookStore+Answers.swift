@@ -8,7 +8,7 @@ extension WorkbookStore {
     /// after "Done" does not silently un-finish an answer); `skipped` is refused (use `answersSkip`).
     public func answersSave(_ params: AnswersSaveParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
         let now = timestamp()
-        let answer = try write { db in try applySave(db, params, at: now, client: client) }
+        let answer = try write(grouped: true) { db in try applySave(db, params, at: now, client: client) }
         return AnswersSaveResult(answer: answer, revision: answer.revision)
     }
 
@@ -16,7 +16,7 @@ extension WorkbookStore {
     /// is reported as `itemFailed(index:error:)`.
     public func answersSaveMany(_ params: AnswersSaveManyParams, client: String) throws(WorkbookError) -> AnswersSaveManyResult {
         let now = timestamp()
-        let answers = try write { db in
+        let answers = try write(grouped: true) { db in
             var answers: [Answer] = []
             for (index, item) in params.items.enumerated() {
                 do {
@@ -71,7 +71,7 @@ extension WorkbookStore {
         guard let location = catalog.prompt(params.promptId) else { throw .promptNotFound(promptId: params.promptId) }
         if let reason = params.reason { try checkNoNUL(reason, field: "reason") }
         let now = timestamp()
-        let answer = try write { db in
+        let answer = try write(grouped: true) { db in
             let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
             let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
             try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
@@ -88,7 +88,7 @@ extension WorkbookStore {
     public func answersRestore(_ params: AnswersRestoreParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
         guard let location = catalog.prompt(params.promptId) else { throw .promptNotFound(promptId: params.promptId) }
         let now = timestamp()
-        let answer = try write { db in
+        let answer = try write(grouped: true) { db in
             let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
             let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
             try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)

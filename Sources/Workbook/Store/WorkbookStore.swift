@@ -68,6 +68,9 @@ public struct WorkbookStore: Sendable {
                 if !options.readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
                 writer = try DatabaseQueue(path: path, configuration: config)
             } else {
+                // More readers than the threads that read (event loops + thread pool), so a read on
+                // an event loop never waits for a free connection.
+                config.maximumReaderCount = 16
                 let pool = try DatabasePool(path: path, configuration: config)
                 // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase.
                 if !options.readOnly {
@@ -105,6 +108,8 @@ public struct WorkbookStore: Sendable {
     private let fileIdentity: FileAccess.Identity?
     /// Whether a WAL truncate after a delete is still owed (shared by copies).
     let scrub = ScrubState()
+    /// Concurrent answer saves committed together (shared by copies).
+    let groupCommit = GroupCommit()
 
     init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions) {
         self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
@@ -140,11 +145,16 @@ public struct WorkbookStore: Sendable {
     /// The current time, formatted.
     func timestamp() -> String { Timestamp.string(options.clock()) }
 
-    /// One write transaction; every error is mapped once.
-    func write<T>(_ body: (Database) throws -> T) throws(WorkbookError) -> T {
+    /// One write transaction; every error is mapped once. `grouped` writes (answer saves) may share
+    /// their transaction and its fsync with others arriving at the same time (see `GroupCommit`).
+    func write<T>(grouped: Bool = false, _ body: (Database) throws -> T) throws(WorkbookError) -> T {
         if options.readOnly { throw WorkbookError.readOnly(reason: "the store was opened read-only") }
         let result: T
-        do { result = try writer.write(body) } catch { throw StorageErrors.map(error) }
+        do {
+            result = grouped ? try groupCommit.perform(writer, body) : try writer.write(body)
+        } catch {
+            throw StorageErrors.map(error)
+        }
         try checkFileInPlace()
         retryScrubIfPending()
         return result
