@@ -69,13 +69,13 @@ enum StorageFloor {
                 try pool.read { db in
                     _ = try Row.fetchAll(db.cachedStatement(sql: """
                         SELECT p.workbookId, a.promptId, a.passId, a.revision, a.status,
-                               snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, bm25(answers_fts) AS score
+                               snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, answers_fts.rank AS score
                         FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid JOIN passes p ON p.id = a.passId
-                        WHERE answers_fts MATCH ? ORDER BY score LIMIT ?
+                        WHERE answers_fts MATCH ? ORDER BY answers_fts.rank LIMIT ?
                         """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
                     _ = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, bm25(prompts_fts) AS score
-                        FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY score LIMIT ?
+                        SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, prompts_fts.rank AS score
+                        FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY prompts_fts.rank LIMIT ?
                         """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
                 }
             case .save, .saveMany:

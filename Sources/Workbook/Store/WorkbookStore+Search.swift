@@ -3,7 +3,7 @@ import GRDB
 
 extension WorkbookStore {
     /// `search`: full-text search over current answers (every pass unless `passId`) and prompt texts
-    /// (of loaded workbooks), ranked by bm25, at most `limit` (default 20, capped at 100) hits.
+    /// (of loaded workbooks), ranked by bm25 (FTS5 `rank`), at most `limit` (default 20, capped at 100) hits.
     /// `words` syntax quotes every whitespace-separated token; `fts5` passes the query through and
     /// reports a syntax error as `invalidArgument(field: "query")`.
     public func search(_ params: SearchParams) throws(WorkbookError) -> SearchResult {
@@ -34,14 +34,16 @@ extension WorkbookStore {
     private func answerHits(_ db: Database, match: String, params: SearchParams, limit: Int) throws -> [SearchHit] {
         var sql = """
             SELECT p.workbookId, a.promptId, a.passId, a.revision, a.status,
-                   snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, bm25(answers_fts) AS score
+                   snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, answers_fts.rank AS score
             FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid JOIN passes p ON p.id = a.passId
             WHERE answers_fts MATCH ?
             """
         var args: StatementArguments = [Self.markStart, Self.markEnd, match]
         if let id = params.workbookId { sql += " AND p.workbookId = ?"; args += [id] }
         if let id = params.passId { sql += " AND a.passId = ?"; args += [id] }
-        sql += " ORDER BY score LIMIT ?"
+        // FTS5's own `rank` (bm25) ordering: the table hands rows over best first, so the join and
+        // the snippet run only for the rows kept, not for every match (2-3x at 6 000 matches).
+        sql += " ORDER BY answers_fts.rank LIMIT ?"
         args += [limit]
         return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
             SearchHit(kind: .answer, workbookId: row["workbookId"], promptId: row["promptId"], passId: row["passId"],
@@ -52,14 +54,14 @@ extension WorkbookStore {
 
     private func promptHits(_ db: Database, match: String, params: SearchParams, limit: Int) throws -> [SearchHit] {
         var sql = """
-            SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, bm25(prompts_fts) AS score
+            SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, prompts_fts.rank AS score
             FROM prompts_fts WHERE prompts_fts MATCH ?
             """
         var args: StatementArguments = [Self.markStart, Self.markEnd, match]
         let workbookId = try params.workbookId
             ?? params.passId.map { try requirePass(db, $0).workbookId }
         if let workbookId { sql += " AND workbookId = ?"; args += [workbookId] }
-        sql += " ORDER BY score LIMIT ?"
+        sql += " ORDER BY prompts_fts.rank LIMIT ?"
         args += [limit]
         return try Row.fetchAll(db, sql: sql, arguments: args).compactMap { row in
             let hit = SearchHit(kind: .prompt, workbookId: row["workbookId"], promptId: row["promptId"], passId: nil,
