@@ -53,8 +53,9 @@ public struct SectionRef: Codable, Sendable, Equatable {
 /// Keys: `workbookId`, `prompt` (pack item), `section` `{id, title}`, `leadPrompt` (pack item, absent
 /// unless a sub-question), `contexts` (the pack items named by `contextIds`, in that order), `number`
 /// (1-based position in reading order), `total` (prompts in the workbook), `passId` (the pass read,
-/// null when none), `answer` (current answer in that pass, null when none) and `earlierAnswers`
-/// (answers to this prompt in passes of the same workbook started before that pass, newest first).
+/// null when none), `answer` (current answer in that pass, null when none), `earlierAnswers`
+/// (answers to this prompt in passes of the same workbook started before that pass, newest first, at
+/// most `earlierLimit` of them) and `earlierMore` (whether older ones exist beyond those).
 public struct PromptView: Codable, Sendable, Equatable {
     /// The workbook holding the prompt.
     public var workbookId: String
@@ -74,14 +75,16 @@ public struct PromptView: Codable, Sendable, Equatable {
     public var passId: String?
     /// The current answer; null when none.
     public var answer: Answer?
-    /// Answers in earlier passes, newest first.
+    /// Answers in earlier passes, newest first (a bounded page).
     public var earlierAnswers: [Answer]
+    /// True when answers in passes older than the last of `earlierAnswers` exist.
+    public var earlierMore: Bool
 
     private enum CodingKeys: String, CodingKey {
-        case workbookId, prompt, section, leadPrompt, contexts, number, total, passId, answer, earlierAnswers
+        case workbookId, prompt, section, leadPrompt, contexts, number, total, passId, answer, earlierAnswers, earlierMore
     }
 
-    /// Encodes `passId` and `answer` as explicit nulls, `leadPrompt` only when present.
+    /// Encodes `passId` and `answer` as explicit nulls, `leadPrompt` only when present, `earlierMore` always.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(workbookId, forKey: .workbookId)
@@ -94,5 +97,6 @@ public struct PromptView: Codable, Sendable, Equatable {
         try c.encode(passId, forKey: .passId)
         try c.encode(answer, forKey: .answer)
         try c.encode(earlierAnswers, forKey: .earlierAnswers)
+        try c.encode(earlierMore, forKey: .earlierMore)
     }
 }

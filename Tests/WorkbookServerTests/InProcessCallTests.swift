@@ -72,3 +72,36 @@ extension InProcessCallTests {
         XCTAssertTrue(try result(c, "answers.get", #"{"promptId":"solidarity-means"}"#) is NSNull)
     }
 }
+
+extension InProcessCallTests {
+    func testPromptsGetServesAPageOfEarlierAnswersWithEarlierMore() throws {
+        let c = try caller()
+        let prompt = "who-do-i-stand-with"
+        // Given three passes answering the prompt, then a fourth
+        var passes: [String] = []
+        for n in 0..<3 {
+            let pass = try XCTUnwrap(try result(c, "passes.start", #"{"workbookId":"solidarity"}"#) as? [String: Any])
+            let id = try XCTUnwrap(pass["id"] as? String)
+            _ = try result(c, "answers.save", #"{"promptId":"\#(prompt)","text":"answer \#(n)","passId":"\#(id)"}"#)
+            passes.append(id)
+        }
+        _ = try result(c, "passes.start", #"{"workbookId":"solidarity"}"#)
+        // When reading two at a time, then paging on
+        let first = try XCTUnwrap(try result(c, "prompts.get", #"{"promptId":"\#(prompt)","earlierLimit":2}"#) as? [String: Any])
+        let rest = try XCTUnwrap(try result(c, "prompts.get", #"{"promptId":"\#(prompt)","earlierLimit":2,"earlierBefore":"\#(passes[1])"}"#) as? [String: Any])
+        // Then each page is newest first and earlierMore is always on the wire
+        XCTAssertEqual((first["earlierAnswers"] as? [[String: Any]])?.compactMap { $0["text"] as? String }, ["answer 2", "answer 1"])
+        XCTAssertEqual(first["earlierMore"] as? Bool, true)
+        XCTAssertEqual((rest["earlierAnswers"] as? [[String: Any]])?.compactMap { $0["passId"] as? String }, [passes[0]])
+        XCTAssertEqual(rest["earlierMore"] as? Bool, false)
+        // And a bad earlierLimit or earlierBefore gets the usual errors, by name
+        for (params, code, field) in [(#""earlierLimit":101"#, -32602, "earlierLimit"), (#""earlierLimit":-1"#, -32602, "earlierLimit"),
+                                      (#""earlierBefore":"00000000-0000-4000-8000-000000000000""#, 1003, nil)] {
+            let reply = try c.call("prompts.get", params: #"{"promptId":"\#(prompt)",\#(params)}"#)
+            guard case let .failure(error) = reply else { XCTFail("accepted \(params)"); continue }
+            XCTAssertEqual(error.code, code, params)
+            if let field { XCTAssertTrue(error.json.contains(#""field":"\#(field)""#), error.json) }
+        }
+        XCTAssertEqual(try errorCode(c, "prompts.next", #"{"earlierLimit":101}"#), -32602)
+    }
+}

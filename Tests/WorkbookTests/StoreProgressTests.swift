@@ -101,8 +101,10 @@ final class StoreProgressTests: XCTestCase {
         XCTAssertEqual(view.passId, new.passId)
         XCTAssertEqual(view.answer, new)
         XCTAssertEqual(view.earlierAnswers, [old])
+        XCTAssertFalse(view.earlierMore)
         XCTAssertEqual(earlierView.answer, old)
         XCTAssertEqual(earlierView.earlierAnswers, [])
+        XCTAssertFalse(earlierView.earlierMore)
         // And a sub-question names its lead; a context id is not a prompt
         XCTAssertEqual(try store.promptsGet(PromptsGetParams(promptId: "p2")).leadPrompt?.id, "p1")
         XCTAssertEqual(error { () throws(WorkbookError) in try store.promptsGet(PromptsGetParams(promptId: "c1")) },
@@ -111,7 +113,7 @@ final class StoreProgressTests: XCTestCase {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(store.promptsGet(PromptsGetParams(promptId: "b1"))), as: UTF8.self)
-        XCTAssertEqual(json, #"{"answer":null,"contexts":[],"earlierAnswers":[],"number":1,"passId":null,"prompt":{"id":"b1","kind":"prompt","text":"Beta question?"},"section":{"id":"beta","title":"Beta"},"total":1,"workbookId":"beta"}"#)
+        XCTAssertEqual(json, #"{"answer":null,"contexts":[],"earlierAnswers":[],"earlierMore":false,"number":1,"passId":null,"prompt":{"id":"b1","kind":"prompt","text":"Beta question?"},"section":{"id":"beta","title":"Beta"},"total":1,"workbookId":"beta"}"#)
     }
 
     func testWorkbooksListAndGet() throws {

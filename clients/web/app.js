@@ -240,15 +240,16 @@ function renderView(view) {
   const index = state.prompts.findIndex((p) => p.id === view.prompt.id);
   $("previous").disabled = index <= 0;
   $("next").disabled = index < 0 || index >= state.prompts.length - 1;
-  renderEarlier(view.earlierAnswers);
+  renderEarlier(view.earlierAnswers, view.earlierMore);
   editor.load(view, Boolean(currentPass()?.closedAt));
 }
 
-function renderEarlier(answers) {
+// The server sends a page of earlier answers (newest first); `more` says older ones exist.
+function renderEarlier(answers, more) {
   const box = $("earlier");
   box.hidden = answers.length === 0;
   $("earlier-summary").textContent = `Your answers in earlier passes (${answers.length})`;
-  $("earlier-list").replaceChildren(...answers.map((a) => {
+  const items = answers.map((a) => {
     const item = document.createElement("figure");
     const caption = document.createElement("figcaption");
     const pass = state.passes.find((p) => p.id === a.passId);
@@ -257,7 +258,14 @@ function renderEarlier(answers) {
     text.textContent = a.text;
     item.append(caption, text);
     return item;
-  }));
+  });
+  if (more) {
+    const note = document.createElement("p");
+    note.className = "earlier-more";
+    note.textContent = "Older answers not shown.";
+    items.push(note);
+  }
+  $("earlier-list").replaceChildren(...items);
 }
 
 export function step(delta) {

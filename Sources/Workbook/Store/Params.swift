@@ -17,11 +17,19 @@ public struct PromptsGetParams: WorkbookParams, Equatable {
     public var promptId: String
     /// The pass to read the answer from; omitted = the workbook's newest pass.
     public var passId: String?
-    enum CodingKeys: String, CodingKey, CaseIterable { case promptId, passId }
+    /// At most this many earlier answers, 0…100; omitted = 10.
+    public var earlierLimit: Int?
+    /// Page on: only earlier answers from passes started before this pass (the `passId` of the
+    /// last earlier answer a client has); omitted = before the pass read.
+    public var earlierBefore: String?
+    enum CodingKeys: String, CodingKey, CaseIterable { case promptId, passId, earlierLimit, earlierBefore }
     /// Accepted keys.
     public static let keys = keyList(CodingKeys.self)
     /// Memberwise initializer.
-    public init(promptId: String, passId: String? = nil) { self.promptId = promptId; self.passId = passId }
+    public init(promptId: String, passId: String? = nil, earlierLimit: Int? = nil, earlierBefore: String? = nil) {
+        self.promptId = promptId; self.passId = passId; self.earlierLimit = earlierLimit
+        self.earlierBefore = earlierBefore
+    }
 }
 
 /// `prompts.next`.
@@ -32,12 +40,14 @@ public struct PromptsNextParams: WorkbookParams, Equatable {
     public var passId: String?
     /// Start after this prompt (wrapping around); omitted = from the start.
     public var after: String?
-    enum CodingKeys: String, CodingKey, CaseIterable { case workbookId, passId, after }
+    /// At most this many earlier answers, 0…100; omitted = 10.
+    public var earlierLimit: Int?
+    enum CodingKeys: String, CodingKey, CaseIterable { case workbookId, passId, after, earlierLimit }
     /// Accepted keys.
     public static let keys = keyList(CodingKeys.self)
     /// Memberwise initializer.
-    public init(workbookId: String? = nil, passId: String? = nil, after: String? = nil) {
-        self.workbookId = workbookId; self.passId = passId; self.after = after
+    public init(workbookId: String? = nil, passId: String? = nil, after: String? = nil, earlierLimit: Int? = nil) {
+        self.workbookId = workbookId; self.passId = passId; self.after = after; self.earlierLimit = earlierLimit
     }
 }
 

@@ -69,11 +69,12 @@ extension WorkbookStore {
         return pass
     }
 
-    /// A named pass must belong to `workbookId`: a pass of another workbook is an invalid argument.
-    func checkPass(_ pass: Pass, belongsTo workbookId: String) throws {
+    /// A named pass must belong to `workbookId`: a pass of another workbook is an invalid argument
+    /// naming `field` (the param that named the pass).
+    func checkPass(_ pass: Pass, belongsTo workbookId: String, field: String = "passId") throws {
         if pass.workbookId != workbookId {
             throw WorkbookError.invalidArgument(
-                field: "passId", reason: "pass \(pass.id) belongs to workbook \(pass.workbookId), not \(workbookId)")
+                field: field, reason: "pass \(pass.id) belongs to workbook \(pass.workbookId), not \(workbookId)")
         }
     }
 

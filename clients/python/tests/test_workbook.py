@@ -123,6 +123,26 @@ def test_export_and_reimport_change_nothing(wb: WorkbookClient) -> None:
     assert wb.answers_history("solidarity-means")[0]["text"] == "Showing up, again."
 
 
+def test_earlier_answers_come_in_pages_newest_first(wb: WorkbookClient) -> None:
+    passes = []
+    for n in range(3):
+        started = wb.passes_start(WORKBOOK)
+        wb.answers_save(FIRST_PROMPT, f"answer {n}", pass_id=started["id"])
+        passes.append(started["id"])
+    wb.passes_start(WORKBOOK)
+    first = wb.prompts_get(FIRST_PROMPT, earlier_limit=2)
+    assert [a["text"] for a in first["earlierAnswers"]] == ["answer 2", "answer 1"]
+    assert first["earlierMore"] is True
+    rest = wb.prompts_get(FIRST_PROMPT, earlier_limit=2, earlier_before=first["earlierAnswers"][-1]["passId"])
+    assert [a["passId"] for a in rest["earlierAnswers"]] == [passes[0]]
+    assert rest["earlierMore"] is False
+    upcoming = wb.prompts_next(WORKBOOK, earlier_limit=0)
+    assert upcoming is not None and (upcoming["earlierAnswers"], upcoming["earlierMore"]) == ([], True)
+    with pytest.raises(WorkbookError) as raised:
+        wb.prompts_get(FIRST_PROMPT, earlier_limit=101)
+    assert (raised.value.code, raised.value.data["field"]) == (-32602, "earlierLimit")
+
+
 def test_search_marks_hits(wb: WorkbookClient) -> None:
     wb.answers_save("who-do-i-stand-with", "My neighbours & friends")
     hits = wb.search("neighbours")["hits"]

@@ -2,6 +2,8 @@
 restoring a revision, the conflict's "use the saved version", keyboard-only use and accessible
 names, a phone-sized window. Helpers come from test_web.py; fixtures from conftest.py.
 """
+import time
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
@@ -204,3 +206,22 @@ def test_phone_sized_window_has_no_horizontal_overflow(server, browser_factory, 
     assert scroll <= client, f"with a long answer the page is {scroll}px wide in a {client}px window"
     phone.save_screenshot(str(artifacts / "web-phone-answer.png"))
     assert (artifacts / "web-phone-answer.png").stat().st_size > 0
+
+
+def test_earlier_answers_show_the_newest_page_and_say_when_older_ones_are_not_shown(server, browser_factory):
+    # Given 11 passes answering the first prompt, then a newer pass (each started a moment apart)
+    prompt_id = server.call("prompts.next", {"workbookId": "solidarity"})["prompt"]["id"]
+    for n in range(11):
+        started = server.call("passes.start", {"workbookId": "solidarity"})
+        server.call("answers.save", {"promptId": prompt_id, "text": f"Answer number {n}.", "passId": started["id"]})
+        time.sleep(0.005)
+    server.call("passes.start", {"workbookId": "solidarity", "title": "Newest"})
+    page = browser_factory()
+    open_page(page, f"{server.url}#prompt={prompt_id}")
+    # When the earlier answers are opened
+    page.find_element(By.ID, "earlier-summary").click()
+    listed = page.find_element(By.ID, "earlier-list")
+    # Then the newest ten are shown, newest first, with a note that older ones are not
+    quotes = [q.text for q in listed.find_elements(By.CSS_SELECTOR, "blockquote")]
+    assert quotes == [f"Answer number {n}." for n in range(10, 0, -1)]
+    assert listed.find_element(By.CSS_SELECTOR, ".earlier-more").text == "Older answers not shown."

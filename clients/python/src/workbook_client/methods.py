@@ -83,16 +83,33 @@ def workbooks_get(workbook_id: str) -> Request[dict[str, Any]]:
     return Request("workbooks.get", {"workbookId": workbook_id})
 
 
-def prompts_get(prompt_id: str, pass_id: Optional[str] = None) -> Request[PromptView]:
-    """`prompts.get`: the prompt with its context, current answer and earlier answers."""
-    return Request("prompts.get", _params(promptId=prompt_id, passId=pass_id))
+def prompts_get(
+    prompt_id: str,
+    pass_id: Optional[str] = None,
+    earlier_limit: Optional[int] = None,
+    earlier_before: Optional[str] = None,
+) -> Request[PromptView]:
+    """`prompts.get`: the prompt with its context, current answer and a page of earlier answers.
+
+    `earlier_limit` (0…100, server default 10) bounds `earlierAnswers`; `earlierMore` says whether
+    older ones exist, and `earlier_before` (the `passId` of the last one you have) fetches the next page.
+    """
+    return Request(
+        "prompts.get",
+        _params(promptId=prompt_id, passId=pass_id, earlierLimit=earlier_limit, earlierBefore=earlier_before),
+    )
 
 
 def prompts_next(
-    workbook_id: Optional[str] = None, pass_id: Optional[str] = None, after: Optional[str] = None
+    workbook_id: Optional[str] = None,
+    pass_id: Optional[str] = None,
+    after: Optional[str] = None,
+    earlier_limit: Optional[int] = None,
 ) -> Request[Optional[PromptView]]:
     """`prompts.next`: the next open prompt, or None when every prompt is final or skipped."""
-    return Request("prompts.next", _params(workbookId=workbook_id, passId=pass_id, after=after))
+    return Request(
+        "prompts.next", _params(workbookId=workbook_id, passId=pass_id, after=after, earlierLimit=earlier_limit)
+    )
 
 
 # Answers

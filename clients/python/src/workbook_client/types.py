@@ -78,7 +78,8 @@ class PromptView(TypedDict, total=False):
     total: int
     passId: Optional[str]
     answer: Optional[Answer]
-    earlierAnswers: list[Answer]
+    earlierAnswers: list[Answer]  # newest first, at most `earlierLimit` (default 10)
+    earlierMore: bool  # older earlier answers exist: page on with `earlier_before`
 
 
 class Pass(TypedDict):
