@@ -1,6 +1,7 @@
 /// Where a method runs: on the connection's event loop (cheap, no I/O) or on the blocking pool.
 public enum Execution: Sendable {
-    /// Pure, fast work that never blocks (ping, info, discovery).
+    /// Fast work that never waits: pure (ping, discovery) or one short, bounded read of a WAL
+    /// snapshot (server.info, progress.get), run on the event loop with no thread hop.
     case inline
     /// Anything that may block (storage): runs on the thread pool, in order per connection.
     case blocking

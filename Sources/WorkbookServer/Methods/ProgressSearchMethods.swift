@@ -5,6 +5,10 @@ import Workbook
 public enum ProgressGet: RPCMethod {
     /// The wire name.
     public static let name = "progress.get"
+    /// On the event loop: the hop to the thread pool and back cost more than the read, which is one
+    /// indexed range of one pass's current answers (at most one row per prompt of the pack) in a
+    /// WAL snapshot, which never waits for a writer (8×16 on 2 cores: 5.9k/s pooled, 10.2k/s inline).
+    public static let execution = Execution.inline
     /// Runs the method; the result is hand-encoded (see `ProgressJSON`): the same bytes, a fraction of the time.
     public static func handle(_ params: ProgressGetParams, context: ConnectionContext) throws -> RawJSON {
         RawJSON(ProgressJSON.encode(try context.store.progressGet(params)))
