@@ -27,19 +27,21 @@ final class StoreGroupCommitTests: XCTestCase {
         let store = try fileStore()
         let counter = CommitCounter()
         store.writer.add(transactionObserver: counter, extent: .databaseLifetime)
-        let release = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0), entered = DispatchSemaphore(value: 0)
         let leaderDone = expectation(description: "leader")
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             _ = try? store.write(grouped: true) { db in
+                entered.signal()
                 release.wait()
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('leader', 'x')")
             }
             leaderDone.fulfill()
         }
+        entered.wait()
         let followers = (1...5).map { n in expectation(description: "save \(n)") }
         let results = Results()
         for n in 1...5 {
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let result = Result { () throws(WorkbookError) in
                     try store.answersSave(AnswersSaveParams(promptId: "p\(n % 4 + 1)", text: "answer \(n)"), client: "t")
                 }
@@ -62,20 +64,21 @@ final class StoreGroupCommitTests: XCTestCase {
         // Given saves queued behind a held leader, one of them with a stale expectedRevision
         let store = try fileStore()
         _ = try store.answersSave(AnswersSaveParams(promptId: "p1", text: "first"), client: "t")
-        let release = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0), entered = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async {
-            _ = try? store.write(grouped: true) { _ in release.wait() }
+        Thread.detachNewThread {
+            _ = try? store.write(grouped: true) { _ in entered.signal(); release.wait() }
             group.leave()
         }
+        entered.wait()
         let results = Results()
         let saves = [AnswersSaveParams(promptId: "p2", text: "kept two"),
                      AnswersSaveParams(promptId: "p1", text: "stale", expectedRevision: 7),
                      AnswersSaveParams(promptId: "p3", text: "kept three")]
         for save in saves {
             group.enter()
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 results.append(Result { () throws(WorkbookError) in try store.answersSave(save, client: "t") }.map(\.answer.text))
                 group.leave()
             }

@@ -46,7 +46,7 @@ extension WorkbookStore {
             try source.close()
             try Migrations.migrator.migrate(staged)
             try staged.write { db in
-                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'databaseId'", arguments: [UUID().uuidString.lowercased()])
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'databaseId'", arguments: [RandomID.make()])
             }
             try staged.backup(to: target.writer)
         } catch {

@@ -62,7 +62,7 @@ extension WorkbookStore {
 
     /// Inserts a pass and appends `pass.started`.
     func createPass(_ db: Database, workbookId: String, title: String?, at: String, client: String) throws -> Pass {
-        let pass = Pass(id: UUID().uuidString.lowercased(), workbookId: workbookId, title: title, startedAt: at, closedAt: nil)
+        let pass = Pass(id: RandomID.make(), workbookId: workbookId, title: title, startedAt: at, closedAt: nil)
         try db.execute(sql: "INSERT INTO passes(id, workbookId, title, startedAt) VALUES (?, ?, ?, ?)",
                        arguments: [pass.id, workbookId, title, at])
         try appendChange(db, .passStarted, workbookId: workbookId, passId: pass.id, at: at, client: client)
