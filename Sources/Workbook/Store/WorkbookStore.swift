@@ -50,7 +50,6 @@ public struct WorkbookStore: Sendable {
     }
 
     /// Opens (creating when missing) the database file at `path`: WAL, synchronous=FULL, secure_delete,
-    /// temp_store=MEMORY,
     /// foreign keys, a busy timeout; parent directory 0700 and files 0600 when created here.
     public static func open(path: String, catalog: WorkbookCatalog,
                             options: StoreOptions = .init()) throws(WorkbookError) -> WorkbookStore {
@@ -60,9 +59,7 @@ public struct WorkbookStore: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(options.busyTimeout)
         config.prepareDatabase { db in
-            // temp_store: statement journals and sort b-trees stay in memory; as files in /var/tmp
-            // (one every few saves) they cost a create, writes and an unlink, and held answer text.
-            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
         }
         do {
             let writer: any DatabaseWriter
