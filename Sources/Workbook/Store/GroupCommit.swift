@@ -20,8 +20,8 @@ final class GroupCommit: @unchecked Sendable {
         init(_ body: @escaping (Database) throws -> Void) { self.body = body }
     }
 
-    /// Thrown to the items of a batch left when SQLite rolled the whole transaction back.
-    struct TransactionRolledBack: Error {}
+    /// Thrown if a write ended with neither a result nor an error (not expected to happen).
+    struct NoResult: Error {}
 
     private let lock = NSLock()
     private var queue: [Item] = []
@@ -51,7 +51,7 @@ final class GroupCommit: @unchecked Sendable {
             }
             if leads { commitBatch(writer) }
             if let error = item.error { throw error }
-            guard let result else { throw TransactionRolledBack() }
+            guard let result else { throw NoResult() }
             return result
         }
     }
