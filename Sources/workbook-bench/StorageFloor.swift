@@ -57,13 +57,8 @@ enum StorageFloor {
                                          arguments: [passId, promptId])
                     let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM passes WHERE id = ?"), arguments: [passId]) ?? 0
                     // The default page of earlier answers, one row past it to learn `earlierMore`.
-                    _ = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT a.promptId, a.passId, a.text, a.status, a.revision, a.updatedAt, a.client
-                        FROM passes p CROSS JOIN answers a ON a.passId = p.id AND a.promptId = ?
-                        WHERE p.workbookId = ? AND (p.startedAt < ? OR (p.startedAt = ? AND p.rowid < ?))
-                        ORDER BY p.startedAt DESC, p.rowid DESC
-                        LIMIT ?
-                        """), arguments: [promptId, workbookId, startedAt, startedAt, rowid, WorkbookStore.defaultEarlierLimit + 1])
+                    _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.earlierAnswersSQL),
+                                         arguments: [promptId, workbookId, startedAt, startedAt, rowid, WorkbookStore.defaultEarlierLimit + 1])
                 }
             case .search:
                 let word = "\"" + Workload.words[i % Workload.words.count] + "\""

@@ -134,8 +134,9 @@ extension WorkbookStore {
     /// pass probed for its answer through the UNIQUE (passId, promptId) index; `CROSS JOIN` keeps
     /// `passes` the outer loop. The walk stops after `LIMIT` answers, so its cost follows the page
     /// size (and the passes in between without an answer), not every pass that answered the prompt.
-    /// Arguments: promptId, workbookId, startedAt, startedAt, rowid, limit.
-    static let earlierAnswersSQL = """
+    /// Arguments: promptId, workbookId, startedAt, startedAt, rowid, limit. Public so the benchmark's
+    /// storage floor runs this very statement.
+    public static let earlierAnswersSQL = """
         SELECT a.promptId, a.passId, a.text, a.status, a.revision, a.updatedAt, a.client
         FROM passes p CROSS JOIN answers a ON a.passId = p.id AND a.promptId = ?
         WHERE p.workbookId = ? AND (p.startedAt < ? OR (p.startedAt = ? AND p.rowid < ?))
