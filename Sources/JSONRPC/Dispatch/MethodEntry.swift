@@ -17,10 +17,15 @@ public struct MethodEntry<Context>: Sendable {
         keys = M.paramKeys.map(Set.init)
         positional = M.positional
         execution = M.execution
+        // Looked up once here, not per call.
+        let none = NoParams() as? M.Params
+        let defaults = (M.Params.self as? any DefaultableParams.Type)?.init() as? M.Params
         invoke = { bytes, context in
             let params: M.Params
-            if let none = NoParams() as? M.Params {
+            if let none {
                 params = none
+            } else if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
+                params = defaults
             } else {
                 do {
                     params = try JSONCoding.decode(M.Params.self, from: bytes)

@@ -56,6 +56,13 @@ public protocol RPCParams: Decodable, Sendable {
     static var keys: [String] { get }
 }
 
+/// Params whose members are all optional: `{}` (and absent params) mean `init()`, which the
+/// dispatcher then uses without running the JSON decoder (a shell prompt's `progress.get`).
+public protocol DefaultableParams: Decodable {
+    /// The value `{}` decodes to.
+    init()
+}
+
 /// Params of a method that takes none.
 public struct NoParams: RPCParams, Equatable {
     /// No keys are allowed.

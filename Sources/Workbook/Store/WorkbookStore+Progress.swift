@@ -3,13 +3,24 @@ import GRDB
 
 extension WorkbookStore {
     /// `progress.get`: counts for one pass (default workbook, newest pass); zeros and `passId: null`
-    /// when the workbook has no pass. Reads only that pass's current answers (one indexed range).
+    /// when the workbook has no pass. Reads only that pass's current answers (one indexed range), and
+    /// not even those when nothing was committed since the same reader answered it (`ProgressCache`).
     public func progressGet(_ params: ProgressGetParams) throws(WorkbookError) -> Progress {
-        try read { db in
+        // No cache entry without a version: a probe that fails only costs the cache, never the call.
+        let version = try? progressCache?.dataVersion()
+        if let version, let hit = progressCache?.lookup(dataVersion: version, workbookId: params.workbookId,
+                                                        passId: params.passId) {
+            return hit
+        }
+        let progress = try read { db in
             let (workbookId, pass) = try resolveWorkbook(db, workbookId: params.workbookId, passId: params.passId)
             if catalog.pack(workbookId) == nil { throw WorkbookError.workbookNotFound(workbookId: workbookId) }
             return try computeProgress(db, workbookId: workbookId, pass: pass)
         }
+        if let version {
+            progressCache?.store(progress, dataVersion: version, workbookId: params.workbookId, passId: params.passId)
+        }
+        return progress
     }
 
     /// `progress.list`: progress of the newest pass of every loaded workbook that has a pass, in catalog order.

@@ -78,7 +78,9 @@ public struct WorkbookStore: Sendable {
                 }
                 writer = pool
             }
-            let store = WorkbookStore(writer: writer, catalog: catalog, path: path, options: options)
+            // After the pool made the file (and its WAL) exist; a one-shot call needs no cache.
+            let cache = options.singleConnection ? nil : try ProgressCache(path: path, configuration: config)
+            let store = WorkbookStore(writer: writer, catalog: catalog, path: path, options: options, progressCache: cache)
             try store.setUp()
             return store
         } catch {
@@ -110,10 +112,14 @@ public struct WorkbookStore: Sendable {
     let scrub = ScrubState()
     /// Concurrent answer saves committed together (shared by copies).
     let groupCommit = GroupCommit()
+    /// Recent `progress.get` results (shared by copies); the server's pool only.
+    let progressCache: ProgressCache?
 
-    init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions) {
+    init(writer: any DatabaseWriter, catalog: WorkbookCatalog, path: String?, options: StoreOptions,
+         progressCache: ProgressCache? = nil) {
         self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
         fileIdentity = path.flatMap(FileAccess.identity)
+        self.progressCache = progressCache
     }
 
     /// Migrates, records the database id once, and refreshes the prompt search index.

@@ -45,6 +45,12 @@ enum ProgressJSON {
     /// everything else (also `/`, DEL, U+2028) as raw UTF-8.
     private static func string(_ s: String, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        defer { out.append(UInt8(ascii: "\"")) }
+        // Ids and titles almost never need an escape: copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s.utf8
+            return
+        }
         for c in s.utf8 {
             switch c {
             case UInt8(ascii: "\""): out += [0x5C, 0x22]
@@ -60,6 +66,5 @@ enum ProgressJSON {
             default: out.append(c)
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 }

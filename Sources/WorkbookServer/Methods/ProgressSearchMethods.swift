@@ -15,6 +15,11 @@ public enum ProgressGet: RPCMethod {
     }
 }
 
+extension ProgressGetParams: DefaultableParams {
+    /// Both omitted: the default workbook's newest pass.
+    public init() { self.init(workbookId: nil, passId: nil) }
+}
+
 /// `progress.list`
 public enum ProgressList: RPCMethod {
     /// The wire name.

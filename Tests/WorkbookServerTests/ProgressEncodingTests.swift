@@ -1,0 +1,33 @@
+import JSONRPC
+import Workbook
+import XCTest
+@testable import WorkbookServer
+
+/// `progress.get`'s shortcuts give exactly what the general path gives: the hand-written encoder
+/// the bytes of `JSONEncoder`, and `{}` the params the decoder makes of it.
+final class ProgressEncodingTests: XCTestCase {
+    private func progress(title: String, passId: String?) -> WorkbookProgress {
+        WorkbookProgress(workbookId: "solidarity", passId: passId, total: 22, answered: 3, drafts: 2, skipped: 1,
+                         remaining: 18, percent: 13, words: 140,
+                         sections: [SectionProgress(id: "s1", title: title, total: 4, answered: 1, drafts: 0, skipped: 1),
+                                    SectionProgress(id: "s2", title: "Plain", total: 18, answered: 2, drafts: 2, skipped: 0)],
+                         nextPromptId: passId == nil ? nil : "s1.p2", lastActivityAt: "2026-12-02T19:00:00.000Z")
+    }
+
+    func testTheHandWrittenEncoderWritesJSONEncodersBytes() throws {
+        // Titles that need no escape, and every kind of escape and non-ASCII text
+        let titles = ["Who do I stand with?", #"Quote " and \ backslash"#, "tab\tnew\nline\r\u{8}\u{C}",
+                      "control \u{1}\u{1F} and DEL \u{7F}", "slash / and U+2028 \u{2028}", "Solidarität, 連帯, 🤝", ""]
+        for title in titles {
+            for passId in ["0b6f…", nil] {
+                let value = progress(title: title, passId: passId)
+                XCTAssertEqual(String(decoding: ProgressJSON.encode(value), as: UTF8.self),
+                               String(decoding: try JSONCoding.encode(value), as: UTF8.self), title)
+            }
+        }
+    }
+
+    func testEmptyParamsAreWhatTheDecoderMakesOfThem() throws {
+        XCTAssertEqual(ProgressGetParams(), try JSONCoding.decode(ProgressGetParams.self, from: Array("{}".utf8)))
+    }
+}
