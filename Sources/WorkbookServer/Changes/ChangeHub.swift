@@ -38,9 +38,11 @@ public final class ChangeHub: Sendable {
 
     struct State {
         var nextID = 1
-        var subscribers: [String: Subscriber] = [:]
+        /// The WAL is watched only while someone is subscribed: unwatched, a save's dozens of frame
+        /// writes wake no thread here (a subscriber's catch-up reads whatever it missed).
+        var subscribers: [String: Subscriber] = [:] { didSet { watcher?.setActive(!subscribers.isEmpty) } }
         var observation: ChangeObservation?
-        var watcher: FileWatcher?
+        var watcher: FileWatcher? { didSet { watcher?.setActive(!subscribers.isEmpty) } }
     }
 
     /// A hub over `store`; call `start()` to begin watching.

@@ -14,26 +14,49 @@ import Logging
 final class FileWatcher: @unchecked Sendable {
     private let fd: Int32
     private let onChange: @Sendable () -> Void
+    private let directory: String
+    private let lock = NSLock()
+    /// The inotify watch while active, -1 while not (see `setActive`).
+    private var watch: Int32 = -1
     /// Milliseconds after the last event at which `onChange` runs again (a slow fsync gets the later ones).
     static let trailingDelays: [UInt64] = [20, 250, 1000]
 
-    /// Starts watching `directory` for writes to `fileName`; nil where inotify is unavailable.
+    private static let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE)
+
+    /// Starts watching `directory` for writes to `fileName` (active until `setActive(false)`); nil
+    /// where inotify is unavailable.
     init?(directory: String, fileName: String, logger: Logger, onChange: @escaping @Sendable () -> Void) {
         #if os(Linux)
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { logger.warning("inotify unavailable: \(String(cString: strerror(errno)))"); return nil }
-        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE)
-        guard inotify_add_watch(fd, directory, mask) >= 0 else {
+        let watch = inotify_add_watch(fd, directory, Self.mask)
+        guard watch >= 0 else {
             logger.warning("cannot watch \(directory): \(String(cString: strerror(errno)))")
             close(fd)
             return nil
         }
         self.fd = fd
+        self.watch = watch
+        self.directory = directory
         self.onChange = onChange
         let name = fileName
         Thread.detachNewThread { [self] in run(watching: name) }
         #else
         return nil
+        #endif
+    }
+
+    /// Watches while `active`; unwatched, writes to the directory cost this thread nothing.
+    func setActive(_ active: Bool) {
+        #if os(Linux)
+        lock.withLock {
+            if active, watch < 0 {
+                watch = inotify_add_watch(fd, directory, Self.mask)
+            } else if !active, watch >= 0 {
+                inotify_rm_watch(fd, watch)
+                watch = -1
+            }
+        }
         #endif
     }
 
