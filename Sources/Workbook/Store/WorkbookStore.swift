@@ -112,6 +112,8 @@ public struct WorkbookStore: Sendable {
     let scrub = ScrubState()
     /// Concurrent answer saves committed together (shared by copies).
     let groupCommit = GroupCommit()
+    /// Told of every committed write (shared by copies).
+    let commitListeners = CommitListeners()
     /// Recent `progress.get` results (shared by copies); the server's pool only.
     let progressCache: ProgressCache?
 
@@ -161,6 +163,7 @@ public struct WorkbookStore: Sendable {
         } catch {
             throw StorageErrors.map(error)
         }
+        commitListeners.committed()
         try checkFileInPlace()
         retryScrubIfPending()
         return result
