@@ -145,10 +145,14 @@ public struct AnswersSaveResult: Codable, Sendable, Equatable {
     public var answer: Answer
     /// Its revision (same as `answer.revision`, for clients that only track the number).
     public var revision: Int
+    /// Memberwise initializer.
+    public init(answer: Answer, revision: Int) { self.answer = answer; self.revision = revision }
 }
 
 /// The result of `answers.saveMany`: the answer after each item, in item order.
 public struct AnswersSaveManyResult: Codable, Sendable, Equatable {
     /// One answer per item.
     public var answers: [Answer]
+    /// Memberwise initializer.
+    public init(answers: [Answer]) { self.answers = answers }
 }

@@ -5,9 +5,9 @@ import Workbook
 public enum AnswersSave: RPCMethod {
     /// The wire name.
     public static let name = "answers.save"
-    /// Runs the method.
-    public static func handle(_ params: AnswersSaveParams, context: ConnectionContext) throws -> AnswersSaveResult {
-        try context.store.answersSave(params, client: context.clientName)
+    /// Runs the method; the result is hand-encoded (see `ResultJSON`).
+    public static func handle(_ params: AnswersSaveParams, context: ConnectionContext) throws -> RawJSON {
+        RawJSON(ResultJSON.encode(try context.store.answersSave(params, client: context.clientName)))
     }
 }
 
@@ -15,9 +15,9 @@ public enum AnswersSave: RPCMethod {
 public enum AnswersSaveMany: RPCMethod {
     /// The wire name.
     public static let name = "answers.saveMany"
-    /// Runs the method.
-    public static func handle(_ params: AnswersSaveManyParams, context: ConnectionContext) throws -> AnswersSaveManyResult {
-        try context.store.answersSaveMany(params, client: context.clientName)
+    /// Runs the method; the result is hand-encoded (see `ResultJSON`).
+    public static func handle(_ params: AnswersSaveManyParams, context: ConnectionContext) throws -> RawJSON {
+        RawJSON(ResultJSON.encode(try context.store.answersSaveMany(params, client: context.clientName)))
     }
 }
 

@@ -9,9 +9,9 @@ public enum ProgressGet: RPCMethod {
     /// indexed range of one pass's current answers (at most one row per prompt of the pack) in a
     /// WAL snapshot, which never waits for a writer (8×16 on 2 cores: 5.9k/s pooled, 10.2k/s inline).
     public static let execution = Execution.inline
-    /// Runs the method; the result is hand-encoded (see `ProgressJSON`): the same bytes, a fraction of the time.
+    /// Runs the method; the result is hand-encoded (see `ResultJSON`): the same bytes, a fraction of the time.
     public static func handle(_ params: ProgressGetParams, context: ConnectionContext) throws -> RawJSON {
-        RawJSON(ProgressJSON.encode(try context.store.progressGet(params)))
+        RawJSON(ResultJSON.encode(try context.store.progressGet(params)))
     }
 }
 
