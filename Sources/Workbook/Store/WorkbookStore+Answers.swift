@@ -144,7 +144,8 @@ extension WorkbookStore {
         try db.cachedStatement(sql: """
             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [RandomID.make(), pass.id, promptId, revision, text, status.rawValue, now,
+            """).execute(arguments: [RandomID.timeOrdered(at: options.clock()), pass.id, promptId, revision, text,
+                             status.rawValue, now,
                              client, version, reason])
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
