@@ -92,7 +92,7 @@ enum StorageFloor {
                         try db.cachedStatement(sql: """
                             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """).execute(arguments: [UUID().uuidString.lowercased(), passId, promptId, revision, text, "draft", at, "floor", version, nil])
+                            """).execute(arguments: [RandomID.timeOrdered(at: Date()), passId, promptId, revision, text, "draft", at, "floor", version, nil])
                         try db.cachedStatement(sql: """
                             INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

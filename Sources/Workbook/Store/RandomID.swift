@@ -2,10 +2,10 @@ import Foundation
 
 /// UUIDs, lowercased: random ones (version 4) for passes and database ids, time-ordered ones
 /// (version 7) for revisions.
-enum RandomID {
+public enum RandomID {
     /// A new random id from the system generator (`getrandom`): Foundation's `UUID()` in the static
     /// binary opened and read /dev/urandom at every call, once per save.
-    static func make() -> String {
+    public static func make() -> String {
         format(randomBytes(), version: 0x40)
     }
 
@@ -13,7 +13,7 @@ enum RandomID {
     /// uuids are indexed (UNIQUE): random ones put each new revision on a random page of that
     /// index, time-ordered ones on its last page (a 100-answer `saveMany` wrote about a page per
     /// answer more with version 4). The time is the save's, which the revision records as `at` anyway.
-    static func timeOrdered(at date: Date) -> String {
+    public static func timeOrdered(at date: Date) -> String {
         var bytes = randomBytes()
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - i))) }
