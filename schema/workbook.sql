@@ -16,13 +16,6 @@ CREATE INDEX answers_by_prompt ON answers(promptId);
 CREATE TRIGGER answers_fts_delete AFTER DELETE ON answers BEGIN
   INSERT INTO answers_fts(answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER answers_fts_insert AFTER INSERT ON answers BEGIN
-  INSERT INTO answers_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER answers_fts_update AFTER UPDATE OF text ON answers BEGIN
-  INSERT INTO answers_fts(answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
-  INSERT INTO answers_fts(rowid, text) VALUES (new.id, new.text);
-END;
 CREATE VIRTUAL TABLE answers_fts USING fts5(
   text, content='answers', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );

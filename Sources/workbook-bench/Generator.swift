@@ -9,7 +9,7 @@ import Workbook
 /// and migrated by `WorkbookStore.open` (same tables, indexes, FTS triggers, meta rows), then filled
 /// in one transaction with prepared statements. Rows look like what the server writes: passes of the
 /// default workbook (the newest open, the rest closed), every answer with its revision history,
-/// one change-log entry per revision, the FTS index maintained by the schema's triggers.
+/// one change-log entry per revision, the FTS index built once at the end.
 enum Generator {
     struct Options {
         var answers = 100_000
@@ -78,6 +78,8 @@ enum Generator {
                     answersLeft -= 1
                 }
             }
+            // The store indexes answer texts itself (AnswerIndex); rows inserted here are indexed at once.
+            try db.execute(sql: "INSERT INTO answers_fts(answers_fts) VALUES ('rebuild')")
         }
         try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         let counts = try store.writer.read { db in

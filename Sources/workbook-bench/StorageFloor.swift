@@ -77,6 +77,7 @@ enum StorageFloor {
             case .save, .saveMany:
                 let items = kind == .save ? 1 : 100
                 try pool.write { db in
+                    var indexChanges: [(rowid: Int64, old: String?, new: String)] = []
                     for k in 0..<items {
                         let promptId = prompts[(i * items + k) % prompts.count]
                         guard let pass = try Row.fetchOne(db.cachedStatement(sql: """
@@ -93,18 +94,22 @@ enum StorageFloor {
                             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """).execute(arguments: [RandomID.timeOrdered(at: Date()), passId, promptId, revision, text, "draft", at, "floor", version, nil])
-                        try db.cachedStatement(sql: """
+                        let rowid = try Int64.fetchOne(db.cachedStatement(sql: """
                             INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
                               revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
                               packVersion = excluded.packVersion, words = excluded.words
-                            """).execute(arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7])
+                            RETURNING id
+                            """), arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7]) ?? 0
+                        indexChanges.append((rowid, current.map { $0[2] as String }, text))
                         try db.cachedStatement(sql: """
                             INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                             """).execute(arguments: ["answer.saved", workbookId, passId, promptId, revision, "draft", at, "floor"])
                     }
+                    // The search index, as the store keeps it: once per transaction, in rowid order.
+                    try AnswerIndex.apply(indexChanges, db)
                 }
             }
             _ = h.record(nowNanos() - t0)

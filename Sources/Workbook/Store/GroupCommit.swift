@@ -28,8 +28,10 @@ final class GroupCommit: @unchecked Sendable {
     private var leading = false
     /// The most writes one transaction holds.
     let maxBatch: Int
+    /// The batch's search index changes, applied once before its commit.
+    private let index: AnswerIndex
 
-    init(maxBatch: Int = 64) { self.maxBatch = maxBatch }
+    init(maxBatch: Int = 64, index: AnswerIndex) { self.maxBatch = maxBatch; self.index = index }
 
     /// Writes waiting for a commit (tests).
     var queuedCount: Int { lock.withLock { queue.count } }
@@ -64,16 +66,20 @@ final class GroupCommit: @unchecked Sendable {
         lock.unlock()
         do {
             try writer.write { db in
+                index.reset()
                 for item in batch {
+                    let mark = index.mark
                     do {
                         try db.inSavepoint { try item.body?(db); return .commit }
                     } catch {
+                        index.discard(after: mark)
                         item.error = error
                         // Some errors (disk full, I/O) make SQLite roll back the whole transaction:
                         // the rest must not run outside one, and nothing of it may be acknowledged.
                         if !db.isInsideTransaction { throw error }
                     }
                 }
+                try index.apply(db)
             }
         } catch {
             for item in batch where item.error == nil { item.error = error }

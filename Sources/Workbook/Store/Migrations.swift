@@ -6,6 +6,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
+        migrator.registerMigration("v2") { db in try db.execute(sql: v2) }
         return migrator
     }
 
@@ -86,5 +87,13 @@ enum Migrations {
         CREATE VIRTUAL TABLE prompts_fts USING fts5(
           workbookId UNINDEXED, promptId UNINDEXED, text, tokenize='unicode61 remove_diacritics 2'
         );
+        """
+
+    /// The store keeps `answers_fts` itself, once per transaction in rowid order (`AnswerIndex`):
+    /// row by row, FTS5 flushed a new segment at nearly every row of a multi-answer transaction.
+    /// Deleting a row still goes through the delete trigger (deletes run in transactions of their own).
+    static let v2 = """
+        DROP TRIGGER answers_fts_insert;
+        DROP TRIGGER answers_fts_update;
         """
 }

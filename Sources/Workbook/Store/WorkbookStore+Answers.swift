@@ -149,22 +149,26 @@ extension WorkbookStore {
                              client, version, reason])
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
-        try upsertAnswer(db, answer, packVersion: version)
+        try upsertAnswer(db, answer, packVersion: version, previousText: current?.text)
         try appendChange(db, change, workbookId: pass.workbookId, passId: pass.id, promptId: promptId,
                          revision: revision, status: status, at: now, client: client)
         return answer
     }
 
-    /// Writes the current answer of (pass, prompt).
-    func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String) throws {
-        try db.cachedStatement(sql: """
+    /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
+    /// and records the text change for the search index (`AnswerIndex`, applied before commit).
+    func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
+        let rowid = try Int64.fetchOne(db.cachedStatement(sql: """
             INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
               revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
               packVersion = excluded.packVersion, words = excluded.words
-            """).execute(arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
+            RETURNING id
+            """), arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
                              answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text)])
+        guard let rowid else { throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row") }
+        answerIndex.record(rowid: rowid, old: previousText, new: answer.text)
     }
 
     /// The pass a per-prompt read uses; a named pass may hold prompt ids that left the pack.

@@ -70,7 +70,7 @@ extension WorkbookStore {
         if current?.revision == top.revision { return }
         let answer = Answer(promptId: promptId, passId: passId, text: top.text, status: top.status,
                             revision: top.revision, updatedAt: top.at, client: top.client)
-        try upsertAnswer(db, answer, packVersion: top.packVersion)
+        try upsertAnswer(db, answer, packVersion: top.packVersion, previousText: current?.text)
         try appendChange(db, .answerImported, workbookId: workbookId, passId: passId, promptId: promptId,
                          revision: top.revision, status: top.status, at: now, client: client)
     }

@@ -110,8 +110,10 @@ public struct WorkbookStore: Sendable {
     private let fileIdentity: FileAccess.Identity?
     /// Whether a WAL truncate after a delete is still owed (shared by copies).
     let scrub = ScrubState()
+    /// The search index changes of the transaction being written (shared by copies).
+    let answerIndex: AnswerIndex
     /// Concurrent answer saves committed together (shared by copies).
-    let groupCommit = GroupCommit()
+    let groupCommit: GroupCommit
     /// Told of every committed write (shared by copies).
     let commitListeners = CommitListeners()
     /// Recent `progress.get` results (shared by copies); the server's pool only.
@@ -122,6 +124,8 @@ public struct WorkbookStore: Sendable {
         self.writer = writer; self.catalog = catalog; self.path = path; self.options = options
         fileIdentity = path.flatMap(FileAccess.identity)
         self.progressCache = progressCache
+        answerIndex = AnswerIndex()
+        groupCommit = GroupCommit(index: answerIndex)
     }
 
     /// Migrates, records the database id once, and refreshes the prompt search index.
@@ -159,7 +163,16 @@ public struct WorkbookStore: Sendable {
         if options.readOnly { throw WorkbookError.readOnly(reason: "the store was opened read-only") }
         let result: T
         do {
-            result = grouped ? try groupCommit.perform(writer, body) : try writer.write(body)
+            if grouped {
+                result = try groupCommit.perform(writer, body)
+            } else {
+                result = try writer.write { db in
+                    answerIndex.reset()
+                    let result = try body(db)
+                    try answerIndex.apply(db)
+                    return result
+                }
+            }
         } catch {
             throw StorageErrors.map(error)
         }
