@@ -94,14 +94,7 @@ enum StorageFloor {
                             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """).execute(arguments: [RandomID.timeOrdered(at: Date()), passId, promptId, revision, text, "draft", at, "floor", version, nil])
-                        let rowid = try Int64.fetchOne(db.cachedStatement(sql: """
-                            INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
-                              revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
-                              packVersion = excluded.packVersion, words = excluded.words
-                            RETURNING id
-                            """), arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7]) ?? 0
+                        let rowid = try Int64.fetchOne(db.cachedStatement(sql: WorkbookStore.upsertAnswerSQL), arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7]) ?? 0
                         indexChanges.append((rowid, current.map { $0[2] as String }, text))
                         try db.cachedStatement(sql: """
                             INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)

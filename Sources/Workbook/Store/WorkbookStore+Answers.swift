@@ -155,17 +155,22 @@ extension WorkbookStore {
         return answer
     }
 
+    /// Makes a row the current answer of (passId, promptId) and returns its rowid. Arguments: passId,
+    /// promptId, text, status, revision, updatedAt, client, packVersion, words. Public for the
+    /// benchmark's storage floor, which runs the same statement.
+    public static let upsertAnswerSQL = """
+        INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
+          revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
+          packVersion = excluded.packVersion, words = excluded.words
+        RETURNING id
+        """
+
     /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
     /// and records the text change for the search index (`AnswerIndex`, applied before commit).
     func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
-        let rowid = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
-              revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
-              packVersion = excluded.packVersion, words = excluded.words
-            RETURNING id
-            """), arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
+        let rowid = try Int64.fetchOne(db.cachedStatement(sql: Self.upsertAnswerSQL), arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
                              answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text)])
         guard let rowid else { throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row") }
         answerIndex.record(rowid: rowid, old: previousText, new: answer.text)
