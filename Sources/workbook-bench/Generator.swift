@@ -6,7 +6,7 @@ import GRDB
 import Workbook
 
 /// Builds a large database for the scale runs through the store's own schema: the file is created
-/// and migrated by `WorkbookStore.open` (same tables, indexes, FTS triggers, meta rows), then filled
+/// and migrated by `WorkbookStore.open` (same tables, indexes, FTS delete trigger, meta rows), then filled
 /// in one transaction with prepared statements. Rows look like what the server writes: passes of the
 /// default workbook (the newest open, the rest closed), every answer with its revision history,
 /// one change-log entry per revision, the FTS index built once at the end.

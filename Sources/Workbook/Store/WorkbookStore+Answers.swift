@@ -135,7 +135,7 @@ extension WorkbookStore {
         }
     }
 
-    /// Appends revision current+1, makes it the current answer (the FTS triggers follow) and logs `change`.
+    /// Appends revision current+1, makes it the current answer (its text change recorded for the search index) and logs `change`.
     func appendRevision(_ db: Database, pass: Pass, promptId: String, text: String, status: AnswerStatus,
                         current: Answer?, reason: String?, change: ChangeType, at now: String,
                         client: String) throws -> Answer {

@@ -5,8 +5,8 @@ import NIOConcurrencyHelpers
 import Workbook
 
 /// Fans the change log out to subscribers, in cursor order, none missing, none repeated. Woken by
-/// this process's commits (a GRDB observation) and by other processes' (inotify on the WAL file);
-/// all delivery runs on one serial queue. A new subscriber catches up one page at a time, the next
+/// this process's commits (`WorkbookStore.observeChangeLog`) and, while anyone is subscribed, by
+/// other processes' (inotify on the WAL file); all delivery runs on one serial queue. A new subscriber catches up one page at a time, the next
 /// page only once the last is flushed, so a client that does not read holds at most a page here.
 public final class ChangeHub: Sendable {
     let store: WorkbookStore
