@@ -47,5 +47,9 @@ final class ResultEncodingTests: XCTestCase {
 
     func testEmptyParamsAreWhatTheDecoderMakesOfThem() throws {
         XCTAssertEqual(ProgressGetParams(), try JSONCoding.decode(ProgressGetParams.self, from: Array("{}".utf8)))
+        // Through the witness the dispatcher uses (a generic call), not only the static one
+        func empty<M: RPCMethod>(_: M.Type) -> M.Params? { M.emptyParams }
+        XCTAssertEqual(empty(ProgressGet.self), ProgressGetParams())
+        XCTAssertNil(empty(AnswersSave.self))
     }
 }

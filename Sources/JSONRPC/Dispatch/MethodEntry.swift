@@ -19,7 +19,7 @@ public struct MethodEntry<Context>: Sendable {
         execution = M.execution
         // Looked up once here, not per call.
         let none = NoParams() as? M.Params
-        let defaults = (M.Params.self as? any DefaultableParams.Type)?.init() as? M.Params
+        let defaults = M.emptyParams
         invoke = { bytes, context in
             let params: M.Params
             if let none {
