@@ -12,18 +12,12 @@ import GRDB
 /// Changes are recorded as rows are written and applied by `apply` before the transaction commits.
 /// Only the writer connection touches it, one transaction at a time.
 public final class AnswerIndex: @unchecked Sendable {
-    private struct Change {
-        let rowid: Int64
-        /// The text indexed before this change; nil for a new row.
-        let old: String?
-        let new: String
-    }
-
-    private var changes: [Change] = []
+    /// In write order; `old` is the text indexed before the change, nil for a new row.
+    private var changes: [(rowid: Int64, old: String?, new: String)] = []
 
     /// Records that row `rowid` now holds `new` (and held `old`, nil for a new row).
     func record(rowid: Int64, old: String?, new: String) {
-        changes.append(Change(rowid: rowid, old: old, new: new))
+        changes.append((rowid, old, new))
     }
 
     /// Where a savepoint began (see `discard(after:)`).
@@ -39,7 +33,7 @@ public final class AnswerIndex: @unchecked Sendable {
     /// in rowid order, all removals before all additions, inside the caller's transaction.
     func apply(_ db: Database) throws {
         defer { changes.removeAll() }
-        try Self.apply(changes.map { ($0.rowid, $0.old, $0.new) }, db)
+        try Self.apply(changes, db)
     }
 
     /// The same for a list of (rowid, old, new) in write order (also used by the benchmark's floor).

@@ -135,7 +135,8 @@ extension WorkbookStore {
         }
     }
 
-    /// Appends revision current+1, makes it the current answer (its text change recorded for the search index) and logs `change`.
+    /// Appends revision current+1, makes it the current answer (its text change recorded for the
+    /// search index) and logs `change`.
     func appendRevision(_ db: Database, pass: Pass, promptId: String, text: String, status: AnswerStatus,
                         current: Answer?, reason: String?, change: ChangeType, at now: String,
                         client: String) throws -> Answer {
@@ -145,8 +146,7 @@ extension WorkbookStore {
             INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [RandomID.timeOrdered(at: options.clock()), pass.id, promptId, revision, text,
-                             status.rawValue, now,
-                             client, version, reason])
+                             status.rawValue, now, client, version, reason])
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
         try upsertAnswer(db, answer, packVersion: version, previousText: current?.text)
@@ -170,9 +170,13 @@ extension WorkbookStore {
     /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
     /// and records the text change for the search index (`AnswerIndex`, applied before commit).
     func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
-        let rowid = try Int64.fetchOne(db.cachedStatement(sql: Self.upsertAnswerSQL), arguments: [answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
-                             answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text)])
-        guard let rowid else { throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row") }
+        let rowid = try Int64.fetchOne(db.cachedStatement(sql: Self.upsertAnswerSQL), arguments: [
+            answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
+            answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text),
+        ])
+        guard let rowid else {
+            throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row")
+        }
         answerIndex.record(rowid: rowid, old: previousText, new: answer.text)
     }
 
