@@ -51,5 +51,6 @@ final class ResultEncodingTests: XCTestCase {
         func empty<M: RPCMethod>(_: M.Type) -> M.Params? { M.emptyParams }
         XCTAssertEqual(empty(ProgressGet.self), ProgressGetParams())
         XCTAssertNil(empty(AnswersSave.self))
+        XCTAssertEqual(empty(ServerPing.self), NoParams())
     }
 }

@@ -17,14 +17,11 @@ public struct MethodEntry<Context>: Sendable {
         keys = M.paramKeys.map(Set.init)
         positional = M.positional
         execution = M.execution
-        // Looked up once here, not per call.
-        let none = NoParams() as? M.Params
+        // Known once here, not per call (`NoParams` and other `DefaultableParams`).
         let defaults = M.emptyParams
         invoke = { bytes, context in
             let params: M.Params
-            if let none {
-                params = none
-            } else if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
+            if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
                 params = defaults
             } else {
                 do {

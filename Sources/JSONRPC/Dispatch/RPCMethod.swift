@@ -74,8 +74,8 @@ public protocol DefaultableParams: Decodable {
     init()
 }
 
-/// Params of a method that takes none.
-public struct NoParams: RPCParams, Equatable {
+/// Params of a method that takes none (only `{}` gets past the unknown-key check).
+public struct NoParams: RPCParams, DefaultableParams, Equatable {
     /// No keys are allowed.
     public static let keys: [String] = []
     /// Creates the empty value.
