@@ -41,10 +41,12 @@ let package = Package(
             dependencies: ["Workbook", "JSONRPC", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Resources/openrpc.json")],
             swiftSettings: strict),
+        // glibc's mallopt, which the Glibc module does not export (see Serve.run).
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "workbook",
             dependencies: [
-                "WorkbookServer", "JSONRPC", "Workbook",
+                "WorkbookServer", "JSONRPC", "Workbook", "CMallocTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +69,7 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer"], swiftSettings: strict),
+        .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer", "CMallocTuning"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ReliabilityTests",

@@ -4,7 +4,9 @@
 asyncio Unix-socket server, NDJSON framing, C-accelerated `json`, one `sqlite3` connection (WAL,
 synchronous=FULL), indexed per-pass lookups, on the same database file and schema as the Swift
 server. Methods: server.ping, progress.get (default workbook, newest pass), answers.save (no
-expectedRevision/passId handling beyond the newest open pass). It answers just enough of JSON-RPC 2.0
+expectedRevision/passId handling beyond the newest open pass). A save does the durable work the
+Swift store does: the revision, the answer, the change log and the search index (`answers_fts`,
+which schema v2 no longer keeps by trigger), with `secure_delete` on. It answers just enough of JSON-RPC 2.0
 for the benchmark's requests; it is the "Python reference" of BENCHMARKS.md, not a product.
 
 usage: bench-pyref.py --socket PATH --database DB --pack solidarity.json
@@ -33,6 +35,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA secure_delete=ON")
         self.pack, self.prompts = pack, prompts
         self.prompt_ids = {p[0] for p in prompts}
 
@@ -86,18 +89,23 @@ class Store:
                 pid = str(uuid.uuid4())
                 self.db.execute("INSERT INTO passes(id, workbookId, startedAt) VALUES (?, ?, ?)", (pid, wb, now))
                 p = (pid, now)
-            cur = self.db.execute("SELECT text, status, revision FROM answers WHERE passId = ? AND promptId = ?",
+            cur = self.db.execute("SELECT text, status, revision, id FROM answers WHERE passId = ? AND promptId = ?",
                                   (p[0], prompt)).fetchone()
             status = params.get("status") or ("final" if cur and cur[1] == "final" else "draft")
             rev = (cur[2] if cur else 0) + 1
             if not (cur and cur[0] == text and cur[1] == status):
                 self.db.execute("INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (str(uuid.uuid4()), p[0], prompt, rev, text, status, now, client, version))
-                self.db.execute("INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)"
+                if cur:  # the search index forgets the old text (external-content FTS5)
+                    self.db.execute("INSERT INTO answers_fts(answers_fts, rowid, text) VALUES ('delete', ?, ?)",
+                                    (cur[3], cur[0]))
+                rowid = self.db.execute("INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text,"
                                 " status = excluded.status, revision = excluded.revision, updatedAt = excluded.updatedAt,"
-                                " client = excluded.client, packVersion = excluded.packVersion, words = excluded.words",
-                                (p[0], prompt, text, status, rev, now, client, version, len(text.split())))
+                                " client = excluded.client, packVersion = excluded.packVersion, words = excluded.words"
+                                " RETURNING id",
+                                (p[0], prompt, text, status, rev, now, client, version, len(text.split()))).fetchone()[0]
+                self.db.execute("INSERT INTO answers_fts(rowid, text) VALUES (?, ?)", (rowid, text))
                 self.db.execute("INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)"
                                 " VALUES ('answer.saved', ?, ?, ?, ?, ?, ?, ?)", (wb, p[0], prompt, rev, status, now, client))
             else:
