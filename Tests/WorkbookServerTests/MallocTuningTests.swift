@@ -11,6 +11,4 @@ final class MallocTuningTests: XCTestCase {
         #else
         throw XCTSkip("mallopt is glibc's")
         #endif
-    }
-
-}
+    }}
