@@ -70,17 +70,40 @@ enum Boom: RPCMethod {
     static func handle(_ p: NoParams, context: TestContext) throws -> EmptyResult { throw Secret() }
 }
 
+/// Deferred: completes when the test calls `TestContext.complete` (or at once with `now: true`).
+enum Held: DeferredRPCMethod {
+    struct Params: RPCParams { static let keys = ["value", "now", "fail"]; var value: Int; var now: Bool?; var fail: Bool? }
+    typealias Result = Int
+    typealias Context = TestContext
+    static let name = "held"
+    static func start(_ p: Params, context: TestContext, completion: @escaping @Sendable (Swift.Result<Int, any Error>) -> Void) {
+        let outcome: Swift.Result<Int, any Error> = p.fail == true
+            ? .failure(RPCError.invalidParams("held \(p.value) failed", field: "fail")) : .success(p.value * 10)
+        if p.now == true { completion(outcome) } else { context.hold { completion(outcome) } }
+    }
+}
+
 final class TestContext: Sendable {
     private let log = NIOLockedValueBox<[String]>([])
+    private let held = NIOLockedValueBox<[@Sendable () -> Void]>([])
     func record(_ s: String) { log.withLockedValue { $0.append(s) } }
     var recorded: [String] { log.withLockedValue { $0 } }
+    /// Keeps a deferred call's completion until `completeHeld`.
+    func hold(_ completion: @escaping @Sendable () -> Void) { held.withLockedValue { $0.append(completion) } }
+    /// Runs the held completions, oldest first; returns how many ran.
+    @discardableResult func completeHeld() -> Int {
+        let all = held.withLockedValue { h in defer { h = [] }; return h }
+        for completion in all { completion() }
+        return all.count
+    }
 }
 
 struct TestService: RPCService {
     let dispatcher: Dispatcher<TestContext>
     let context = TestContext()
     init(limits: Limits = Limits(), spec: Bool) {
-        var methods: [MethodEntry<TestContext>] = [MethodEntry(Ping.self), MethodEntry(Init.self), MethodEntry(Boom.self)]
+        var methods: [MethodEntry<TestContext>] = [MethodEntry(Ping.self), MethodEntry(Init.self), MethodEntry(Boom.self),
+                                                    MethodEntry(Held.self)]
         if spec {
             methods += [MethodEntry(Subtract.self), MethodEntry(Sum.self), MethodEntry(GetData.self),
                         MethodEntry(NotifyHello.self), MethodEntry(NotifySum.self), MethodEntry(Update.self)]

@@ -121,6 +121,49 @@ final class StoreGroupCommitTests: XCTestCase {
         XCTAssertLessThanOrEqual(counter.count, 200)
     }
 
+    func testASaveThatDoesNotWaitCompletesOnlyOnceItIsCommitted() throws {
+        // Given a store on a file, and a second connection of its own to that file
+        let store = try fileStore()
+        let other = try DatabaseQueue(path: store.path!)
+        let done = expectation(description: "completion")
+        let seen = Results()
+        // When a save is handed over without waiting
+        store.answersSave(AnswersSaveParams(promptId: "p1", text: "handed over"), client: "t") { result in
+            // Then, when its completion runs, another connection already reads it from the file
+            let stored = try? other.read { db in try String.fetchOne(db, sql: "SELECT text FROM answers WHERE promptId = 'p1'") }
+            seen.append(result.map { "\($0.answer.text) / \(stored.flatMap { $0 } ?? "none")" })
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 10)
+        XCTAssertEqual(try seen.values.first?.get(), "handed over / handed over")
+    }
+
+    func testAFailedSaveThatDoesNotWaitReportsItsErrorAndStoresNothing() throws {
+        let store = try fileStore()
+        let done = expectation(description: "completion")
+        let seen = Results()
+        store.answersSaveMany(AnswersSaveManyParams(items: [AnswersSaveParams(promptId: "p1", text: "one"),
+                                                            AnswersSaveParams(promptId: "nope", text: "two")]), client: "t") { result in
+            seen.append(result.map { "\($0.answers.count)" })
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 10)
+        guard case .failure(.itemFailed(index: 1, error: .promptNotFound))? = seen.values.first else {
+            return XCTFail("expected item 1 to fail, got \(seen.values)")
+        }
+        XCTAssertEqual(try count(store, "revisions"), 0)
+    }
+
+    func testTheWriterThreadEndsWhenIdleAndTheNextWriteStartsItAgain() throws {
+        let store = try fileStore()
+        let group = GroupCommit(writer: store.writer, index: AnswerIndex(), idleSeconds: 0.05)
+        try group.perform { db in try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('a', '1')") }
+        XCTAssertTrue(waitUntil { !group.isThreadRunning }, "an idle writer thread should end")
+        try group.perform { db in try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('b', '2')") }
+        let values = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key IN ('a', 'b') ORDER BY key") }
+        XCTAssertEqual(values, ["1", "2"])
+    }
+
     /// Thread-safe collection of results.
     private final class Results: @unchecked Sendable {
         private let lock = NSLock()

@@ -89,13 +89,16 @@ extension Dispatcher {
         case let .reply(id, error):
             return id.map { Reply.failure(id: $0, error: error) }
         case let .call(entry, id, params):
-            do {
-                let result = try entry.invoke(params, context)
-                return id.map { Reply.success(id: $0, result: result) }
-            } catch {
-                guard let id else { return nil }
-                return Reply.failure(id: id, error: rpcError(for: error, method: entry.name))
-            }
+            return reply(to: entry, id: id, Result { try entry.invoke(params, context) })
+        }
+    }
+
+    /// The reply owed for a call's outcome (nil for a notification).
+    func reply(to entry: MethodEntry<Context>, id: RequestID?, _ result: Result<[UInt8], any Error>) -> [UInt8]? {
+        guard let id else { return nil }
+        switch result {
+        case let .success(bytes): return Reply.success(id: id, result: bytes)
+        case let .failure(error): return Reply.failure(id: id, error: rpcError(for: error, method: entry.name))
         }
     }
 

@@ -43,6 +43,17 @@ public final class Dispatcher<Context>: Sendable {
             units.allSatisfy { if case let .call(m, _, _) = $0 { return m.execution == .inline }; return true }
         }
 
+        /// Starts the message when it is one deferred call (not in a batch) and returns true;
+        /// `completion` then gets its reply (nil for a notification), on whatever thread the call
+        /// completes on. Returns false, doing nothing, for any other message.
+        public func startDeferred(_ context: Context, completion: @escaping @Sendable ([UInt8]?) -> Void) -> Bool {
+            guard !isBatch, units.count == 1, case let .call(entry, id, params) = units[0],
+                  entry.execution == .deferred, let start = entry.start else { return false }
+            let dispatcher = dispatcher
+            start(params, context) { result in completion(dispatcher.reply(to: entry, id: id, result)) }
+            return true
+        }
+
         /// Runs the calls in order; returns the reply's JSON text, or nil when nothing is owed.
         public func run(_ context: Context) -> [UInt8]? {
             var replies: [[UInt8]] = []

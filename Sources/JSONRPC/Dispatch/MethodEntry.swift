@@ -10,9 +10,32 @@ public struct MethodEntry<Context>: Sendable {
     public let execution: Execution
     /// Decodes params from JSON bytes (an object, or an array for `.array`), runs, encodes the result.
     let invoke: @Sendable (_ params: [UInt8], _ context: Context) throws -> [UInt8]
+    /// For `.deferred` methods: decodes params and starts the call; the completion gets the encoded
+    /// result or the error (a decoding error is returned at once).
+    let start: (@Sendable (_ params: [UInt8], _ context: Context,
+                           _ completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> Void)?
 
     /// Erases `method`.
     public init<M: RPCMethod>(_ method: M.Type) where M.Context == Context {
+        self.init(M.self, start: nil)
+    }
+
+    /// Erases a deferred `method` (chosen over the other initializer at compile time, no cast).
+    public init<M: DeferredRPCMethod>(_ method: M.Type) where M.Context == Context {
+        let defaults = M.emptyParams
+        self.init(M.self) { bytes, context, completion in
+            let params: M.Params
+            do { params = try Self.decode(M.self, bytes, defaults: defaults) } catch { return completion(.failure(error)) }
+            M.start(params, context: context) { result in
+                completion(result.flatMap { value in Result { try Self.encode(value) } })
+            }
+        }
+    }
+
+    private init<M: RPCMethod>(
+        _: M.Type,
+        start: (@Sendable ([UInt8], Context, @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> Void)?
+    ) where M.Context == Context {
         name = M.name
         keys = M.paramKeys.map(Set.init)
         positional = M.positional
@@ -20,20 +43,27 @@ public struct MethodEntry<Context>: Sendable {
         // Known once here, not per call (`NoParams` and other `DefaultableParams`).
         let defaults = M.emptyParams
         invoke = { bytes, context in
-            let params: M.Params
-            if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
-                params = defaults
-            } else {
-                do {
-                    params = try JSONCoding.decode(M.Params.self, from: bytes)
-                } catch let error as DecodingError {
-                    throw RPCError.invalidParams(error, params: bytes)
-                }
-            }
-            let result = try M.handle(params, context: context)
-            if let raw = result as? RawJSON { return raw.bytes }
-            return try JSONCoding.encode(result)
+            try Self.encode(M.handle(Self.decode(M.self, bytes, defaults: defaults), context: context))
         }
+        self.start = start
+    }
+
+    /// `M`'s params from the request's bytes; `{}` is `defaults` when the type has them.
+    private static func decode<M: RPCMethod>(_: M.Type, _ bytes: [UInt8], defaults: M.Params?) throws -> M.Params {
+        if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
+            return defaults
+        }
+        do {
+            return try JSONCoding.decode(M.Params.self, from: bytes)
+        } catch let error as DecodingError {
+            throw RPCError.invalidParams(error, params: bytes)
+        }
+    }
+
+    /// A result's JSON text (`RawJSON` is spliced as it is).
+    private static func encode<R: Encodable>(_ result: R) throws -> [UInt8] {
+        if let raw = result as? RawJSON { return raw.bytes }
+        return try JSONCoding.encode(result)
     }
 }
 

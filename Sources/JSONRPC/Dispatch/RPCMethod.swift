@@ -1,10 +1,17 @@
-/// Where a method runs: on the connection's event loop (cheap, no I/O) or on the blocking pool.
+import Dispatch
+
+/// Where a method runs: on the connection's event loop (cheap, no I/O), on the blocking pool, or
+/// started on the event loop and completed from another thread (`DeferredRPCMethod`).
 public enum Execution: Sendable {
     /// Fast work that never waits: pure (ping, discovery) or one short, bounded read of a WAL
     /// snapshot (server.info, progress.get), run on the event loop with no thread hop.
     case inline
     /// Anything that may block (storage): runs on the thread pool, in order per connection.
     case blocking
+    /// Work handed to a thread of the method's own (a save queued for group commit): a lone call
+    /// starts on the event loop and its reply is written when it completes, with no pool thread
+    /// waiting for it; inside a batch it runs on the pool like `blocking` and waits.
+    case deferred
 }
 
 /// How a method accepts an array as params.
@@ -59,6 +66,32 @@ extension RPCMethod where Params: DefaultableParams {
 extension RPCMethod where Params: RPCParams {
     /// The keys come from the params type.
     public static var paramKeys: [String]? { Params.keys }
+}
+
+/// A method whose work completes later, on another thread (see `Execution.deferred`). Its `handle`
+/// is `start` waited for, which a batch uses.
+public protocol DeferredRPCMethod: RPCMethod {
+    /// Starts one call and returns at once; `completion` runs exactly once, on any thread.
+    static func start(_ params: Params, context: Context,
+                      completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void)
+}
+
+extension DeferredRPCMethod {
+    /// Deferred, by definition.
+    public static var execution: Execution { .deferred }
+
+    /// `start`, waited for (a batch runs its members in order on the pool).
+    public static func handle(_ params: Params, context: Context) throws -> Result {
+        let outcome = Outcome<Result>(), done = DispatchSemaphore(value: 0)
+        start(params, context: context) { result in outcome.result = result; done.signal() }
+        done.wait()
+        return try outcome.result!.get()
+    }
+}
+
+/// Where `DeferredRPCMethod.handle` receives its result (written before the semaphore is signalled).
+private final class Outcome<Value>: @unchecked Sendable {
+    var result: Swift.Result<Value, any Error>?
 }
 
 /// Params types that list their JSON keys, so unknown keys are rejected by name.

@@ -150,8 +150,13 @@ final class RPCChannelHandler<Service: RPCService>: ChannelDuplexHandler, Remova
             }
             running = true
             let loop = context.eventLoop
-            threadPool.runIfActive(eventLoop: loop) { prepared.run(appContext) }
-                .hop(to: loop).assumeIsolated()
+            // A lone deferred call (a save) completes from its own thread; anything else that
+            // blocks runs on the pool.
+            let promise = loop.makePromise(of: [UInt8]?.self)
+            if !prepared.startDeferred(appContext, completion: { promise.succeed($0) }) {
+                promise.completeWith(threadPool.runIfActive(eventLoop: loop) { prepared.run(appContext) })
+            }
+            promise.futureResult.assumeIsolated()
                 .whenComplete { [self] result in
                     running = false
                     switch result {

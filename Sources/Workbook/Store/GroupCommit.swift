@@ -1,70 +1,107 @@
 import Foundation
 import GRDB
 
-/// Group commit: writes that arrive while another is committing share the next transaction, so
-/// one fsync makes several of them durable. Each runs in its own savepoint (one failing changes
+/// Group commit: writes that arrive while another batch is committing share the next transaction,
+/// so one fsync makes several of them durable. Each runs in its own savepoint (one failing changes
 /// nothing of the others) and each caller returns only after the commit that holds its write.
 ///
-/// Leader and followers, no thread of its own: the first caller with nobody committing leads;
-/// the others wait. The leader commits everything queued (up to `maxBatch`), wakes its batch and
-/// hands the lead to the oldest caller still waiting. A lone writer leads at once, so a single
-/// connection's save waits for nothing extra.
+/// One writer thread of its own runs the batches back to back: when a commit ends, the writes that
+/// queued meanwhile start at once on the same thread, with no other thread to wake first (the
+/// earlier leader/follower scheme handed the lead to a sleeping caller after every commit, which put
+/// a wake-up on the critical path). `perform` waits for its write; `submit` takes a completion, so
+/// the server's event loop hands a save over without a pool thread waiting for it. The thread
+/// starts with the first write and ends after `idleSeconds` without one: an idle store holds none.
 final class GroupCommit: @unchecked Sendable {
     private final class Item {
-        /// Released by the leader before it wakes the caller (whose closure does not escape).
+        /// Released on the writer thread once committed (a waiting caller's closure does not escape).
         var body: ((Database) throws -> Void)?
         var error: (any Error)?
-        /// Guarded by the lock: set before the item's semaphore is signalled.
-        var leads = false
-        let woken = DispatchSemaphore(value: 0)
-        init(_ body: @escaping (Database) throws -> Void) { self.body = body }
+        /// Runs on the writer thread after the commit (or the failure) that holds this write.
+        let completion: @Sendable ((any Error)?) -> Void
+        init(_ body: @escaping (Database) throws -> Void, completion: @escaping @Sendable ((any Error)?) -> Void) {
+            self.body = body; self.completion = completion
+        }
     }
 
     /// Thrown if a write ended with neither a result nor an error (not expected to happen).
     struct NoResult: Error {}
+    /// Thrown for writes queued after every copy of the store was released (not expected to happen).
+    struct StoreClosed: Error {}
 
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var queue: [Item] = []
-    private var leading = false
+    private var threadRunning = false
+    /// Weak: a store's copies own the connection, and a writer thread waiting out its idle time
+    /// must not keep a closed store's database open (its -wal would stay behind).
+    private weak var writer: (any DatabaseWriter)?
     /// The most writes one transaction holds.
     let maxBatch: Int
+    /// How long the writer thread waits for work before it ends.
+    let idleSeconds: TimeInterval
     /// The batch's search index changes, applied once before its commit.
     private let index: AnswerIndex
 
-    init(maxBatch: Int = 64, index: AnswerIndex) { self.maxBatch = maxBatch; self.index = index }
+    init(writer: any DatabaseWriter, index: AnswerIndex, maxBatch: Int = 64, idleSeconds: TimeInterval = 2) {
+        self.writer = writer; self.index = index; self.maxBatch = maxBatch; self.idleSeconds = idleSeconds
+    }
 
-    /// Writes waiting for a commit (tests).
-    var queuedCount: Int { lock.withLock { queue.count } }
+    /// Writes waiting for their batch to start (tests).
+    var queuedCount: Int { condition.withLock { queue.count } }
+    /// Whether the writer thread is alive (tests).
+    var isThreadRunning: Bool { condition.withLock { threadRunning } }
 
     /// Runs `body` in a write transaction shared with whatever else is queued; throws its own error,
     /// or the commit's.
-    func perform<T>(_ writer: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T {
+    func perform<T>(_ body: (Database) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var result: T?
-            let item = Item { db in result = try body(db) }
-            lock.lock()
-            queue.append(item)
-            var leads = !leading
-            leading = true
-            lock.unlock()
-            if !leads {
-                item.woken.wait()
-                lock.lock(); leads = item.leads; lock.unlock()
-            }
-            if leads { commitBatch(writer) }
-            if let error = item.error { throw error }
+            let failure = Slot<any Error>(), done = DispatchSemaphore(value: 0)
+            submit({ db in result = try body(db) }, completion: { error in failure.value = error; done.signal() })
+            done.wait()
+            if let error = failure.value { throw error }
             guard let result else { throw NoResult() }
             return result
         }
     }
 
-    /// Commits the oldest queued items (the leader is the first of them) in one transaction.
-    private func commitBatch(_ writer: any DatabaseWriter) {
-        lock.lock()
-        let batch = Array(queue.prefix(maxBatch))
-        queue.removeFirst(batch.count)
-        lock.unlock()
+    /// Queues `body` for the next batch and returns at once; `completion` runs on the writer thread
+    /// once that batch is committed (nil) or has failed (the error: `body`'s own, or the commit's).
+    func submit(_ body: @escaping (Database) throws -> Void, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        condition.withLock {
+            queue.append(Item(body, completion: completion))
+            if threadRunning {
+                condition.signal()
+            } else {
+                threadRunning = true
+                let thread = Thread { [self] in run() }
+                thread.name = "group-commit"
+                thread.start()
+            }
+        }
+    }
+
+    /// The writer thread: commits what is queued, batch after batch, until idle for `idleSeconds`.
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty {
+                if !condition.wait(until: Date(timeIntervalSinceNow: idleSeconds)), queue.isEmpty {
+                    threadRunning = false
+                    condition.unlock()
+                    return
+                }
+            }
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            condition.unlock()
+            commit(batch)
+        }
+    }
+
+    /// Commits `batch` in one transaction, then wakes its callers.
+    private func commit(_ batch: [Item]) {
         do {
+            guard let writer else { throw StoreClosed() }
             try writer.write { db in
                 index.reset()
                 for item in batch {
@@ -84,12 +121,14 @@ final class GroupCommit: @unchecked Sendable {
         } catch {
             for item in batch where item.error == nil { item.error = error }
         }
-        for item in batch { item.body = nil }
-        lock.lock()
-        let next = queue.first
-        if let next { next.leads = true } else { leading = false }
-        lock.unlock()
-        for item in batch.dropFirst() { item.woken.signal() }
-        next?.woken.signal()
+        for item in batch {
+            item.body = nil
+            item.completion(item.error)
+        }
     }
+}
+
+/// A value handed from one thread to another (written before the reader is signalled or called).
+final class Slot<Value>: @unchecked Sendable {
+    var value: Value?
 }

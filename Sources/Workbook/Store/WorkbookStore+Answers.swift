@@ -12,22 +12,44 @@ extension WorkbookStore {
         return AnswersSaveResult(answer: answer, revision: answer.revision)
     }
 
+    /// `answers.save` without waiting: `completion` runs on the group-commit thread once committed.
+    public func answersSave(_ params: AnswersSaveParams, client: String,
+                            completion: @escaping @Sendable (Result<AnswersSaveResult, WorkbookError>) -> Void) {
+        let now = timestamp()
+        writeGrouped({ db in try applySave(db, params, at: now, client: client) }) { result in
+            completion(result.map { AnswersSaveResult(answer: $0, revision: $0.revision) })
+        }
+    }
+
     /// `answers.saveMany`: items in order in one transaction; the first failure aborts all of them and
     /// is reported as `itemFailed(index:error:)`.
     public func answersSaveMany(_ params: AnswersSaveManyParams, client: String) throws(WorkbookError) -> AnswersSaveManyResult {
         let now = timestamp()
-        let answers = try write(grouped: true) { db in
-            var answers: [Answer] = []
-            for (index, item) in params.items.enumerated() {
-                do {
-                    answers.append(try applySave(db, item, at: now, client: client))
-                } catch let error as WorkbookError {
-                    throw WorkbookError.itemFailed(index: index, error: error)
-                }
-            }
-            return answers
+        return AnswersSaveManyResult(answers: try write(grouped: true) { db in
+            try applySaves(db, params, at: now, client: client)
+        })
+    }
+
+    /// `answers.saveMany` without waiting: `completion` runs on the group-commit thread once committed.
+    public func answersSaveMany(_ params: AnswersSaveManyParams, client: String,
+                                completion: @escaping @Sendable (Result<AnswersSaveManyResult, WorkbookError>) -> Void) {
+        let now = timestamp()
+        writeGrouped({ db in try applySaves(db, params, at: now, client: client) }) { result in
+            completion(result.map(AnswersSaveManyResult.init(answers:)))
         }
-        return AnswersSaveManyResult(answers: answers)
+    }
+
+    /// `saveMany`'s items inside the caller's transaction, in order.
+    private func applySaves(_ db: Database, _ params: AnswersSaveManyParams, at now: String, client: String) throws -> [Answer] {
+        var answers: [Answer] = []
+        for (index, item) in params.items.enumerated() {
+            do {
+                answers.append(try applySave(db, item, at: now, client: client))
+            } catch let error as WorkbookError {
+                throw WorkbookError.itemFailed(index: index, error: error)
+            }
+        }
+        return answers
     }
 
     /// `answers.get`: the current answer, or nil (also when the workbook has no pass yet).

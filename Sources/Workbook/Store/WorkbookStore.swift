@@ -125,7 +125,7 @@ public struct WorkbookStore: Sendable {
         fileIdentity = path.flatMap(FileAccess.identity)
         self.progressCache = progressCache
         answerIndex = AnswerIndex()
-        groupCommit = GroupCommit(index: answerIndex)
+        groupCommit = GroupCommit(writer: writer, index: answerIndex)
     }
 
     /// Migrates, records the database id once, and refreshes the prompt search index.
@@ -164,7 +164,7 @@ public struct WorkbookStore: Sendable {
         let result: T
         do {
             if grouped {
-                result = try groupCommit.perform(writer, body)
+                result = try groupCommit.perform(body)
             } else {
                 result = try writer.write { db in
                     answerIndex.reset()
@@ -176,10 +176,29 @@ public struct WorkbookStore: Sendable {
         } catch {
             throw StorageErrors.map(error)
         }
+        try afterCommit()
+        return result
+    }
+
+    /// A grouped write that returns at once: `completion` gets its result (or the mapped error) on
+    /// the group-commit thread, once the transaction that holds it is committed.
+    func writeGrouped<T: Sendable>(_ body: @escaping (Database) throws -> T,
+                                   completion: @escaping @Sendable (Result<T, WorkbookError>) -> Void) {
+        if options.readOnly { return completion(.failure(.readOnly(reason: "the store was opened read-only"))) }
+        let slot = Slot<T>()
+        groupCommit.submit({ db in slot.value = try body(db) }) { error in
+            if let error { return completion(.failure(StorageErrors.map(error))) }
+            guard let value = slot.value else { return completion(.failure(StorageErrors.map(GroupCommit.NoResult()))) }
+            completion(Result { () throws(WorkbookError) in try afterCommit(); return value })
+        }
+    }
+
+    /// What every acknowledged write does after its commit: tell the listeners, refuse to
+    /// acknowledge a write to a file that was replaced, and finish a scrub still owed.
+    private func afterCommit() throws(WorkbookError) {
         commitListeners.committed()
         try checkFileInPlace()
         retryScrubIfPending()
-        return result
     }
 
     /// SQLite (in WAL mode) goes on committing to a database file that was deleted or replaced under

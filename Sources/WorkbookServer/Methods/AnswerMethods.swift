@@ -1,23 +1,36 @@
 import JSONRPC
 import Workbook
 
-/// `answers.save`
-public enum AnswersSave: RPCMethod {
+/// `answers.save`: deferred, so the event loop hands the save to the group-commit thread and no
+/// pool thread waits for the fsync.
+public enum AnswersSave: DeferredRPCMethod {
     /// The wire name.
     public static let name = "answers.save"
-    /// Runs the method; the result is hand-encoded (see `ResultJSON`).
-    public static func handle(_ params: AnswersSaveParams, context: ConnectionContext) throws -> RawJSON {
-        RawJSON(ResultJSON.encode(try context.store.answersSave(params, client: context.clientName)))
+    public typealias Params = AnswersSaveParams
+    public typealias Result = RawJSON
+    public typealias Context = ConnectionContext
+    /// Starts the save; the result is hand-encoded (see `ResultJSON`).
+    public static func start(_ params: AnswersSaveParams, context: ConnectionContext,
+                             completion: @escaping @Sendable (Swift.Result<RawJSON, any Error>) -> Void) {
+        context.store.answersSave(params, client: context.clientName) { result in
+            completion(result.map { RawJSON(ResultJSON.encode($0)) }.mapError { $0 })
+        }
     }
 }
 
-/// `answers.saveMany`
-public enum AnswersSaveMany: RPCMethod {
+/// `answers.saveMany`, deferred like `answers.save`.
+public enum AnswersSaveMany: DeferredRPCMethod {
     /// The wire name.
     public static let name = "answers.saveMany"
-    /// Runs the method; the result is hand-encoded (see `ResultJSON`).
-    public static func handle(_ params: AnswersSaveManyParams, context: ConnectionContext) throws -> RawJSON {
-        RawJSON(ResultJSON.encode(try context.store.answersSaveMany(params, client: context.clientName)))
+    public typealias Params = AnswersSaveManyParams
+    public typealias Result = RawJSON
+    public typealias Context = ConnectionContext
+    /// Starts the saves; the result is hand-encoded (see `ResultJSON`).
+    public static func start(_ params: AnswersSaveManyParams, context: ConnectionContext,
+                             completion: @escaping @Sendable (Swift.Result<RawJSON, any Error>) -> Void) {
+        context.store.answersSaveMany(params, client: context.clientName) { result in
+            completion(result.map { RawJSON(ResultJSON.encode($0)) }.mapError { $0 })
+        }
     }
 }
 
