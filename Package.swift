@@ -69,7 +69,8 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer", "CMallocTuning"], swiftSettings: strict),
+        .testTarget(name: "WorkbookServerTests", dependencies: ["WorkbookServer", "JSONRPC", "CMallocTuning", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WorkbookServer", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ReliabilityTests",

@@ -53,6 +53,7 @@ public struct MethodEntry<Context>: Sendable {
         if let defaults, bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") {
             return defaults
         }
+        if let fast = M.fastParams(bytes) { return fast }
         do {
             return try JSONCoding.decode(M.Params.self, from: bytes)
         } catch let error as DecodingError {

@@ -43,6 +43,8 @@ public protocol RPCMethod: Sendable {
     static var execution: Execution { get }
     /// What `{}` (and absent params) decode to, when known without the decoder (`DefaultableParams`).
     static var emptyParams: Params? { get }
+    /// `params` read without the decoder when the type can (`FastDecodableParams`), else nil.
+    static func fastParams(_ bytes: [UInt8]) -> Params?
     /// Handles one call.
     static func handle(_ params: Params, context: Context) throws -> Result
 }
@@ -54,6 +56,27 @@ extension RPCMethod {
     public static var execution: Execution { .blocking }
     /// Unknown by default: `{}` goes through the decoder.
     public static var emptyParams: Params? { nil }
+}
+
+extension RPCMethod {
+    /// The decoder reads params, by default.
+    public static func fastParams(_ bytes: [UInt8]) -> Params? { nil }
+}
+
+extension RPCMethod where Params: FastDecodableParams {
+    /// Chosen at compile time, like `emptyParams`.
+    public static func fastParams(_ bytes: [UInt8]) -> Params? {
+        bytes.withUnsafeBytes { Params.fastDecode(JSONFields($0)) }
+    }
+}
+
+/// Params with a hand-written reader for their common shapes: `JSONDecoder` cost a save about as
+/// much as its SQL (and most of an `answers.saveMany`'s time on the event loop). The reader returns
+/// nil for anything it does not take, and the decoder then runs and gives its exact result or
+/// error, so the two can only differ in speed (`FastParamsTests` holds them to that).
+public protocol FastDecodableParams: Decodable {
+    /// The params in `json` (already validated), or nil to leave them to the decoder.
+    static func fastDecode(_ json: JSONFields) -> Self?
 }
 
 extension RPCMethod where Params: DefaultableParams {

@@ -42,9 +42,12 @@ extension WorkbookStore {
     /// `saveMany`'s items inside the caller's transaction, in order.
     private func applySaves(_ db: Database, _ params: AnswersSaveManyParams, at now: String, client: String) throws -> [Answer] {
         var answers: [Answer] = []
+        // Items without a passId share their workbook's newest open pass, looked up (or made) once:
+        // the items commit or fail together, so a pass made for one is there for the next.
+        var openPasses: [String: Pass] = [:]
         for (index, item) in params.items.enumerated() {
             do {
-                answers.append(try applySave(db, item, at: now, client: client))
+                answers.append(try applySave(db, item, at: now, client: client, openPasses: &openPasses))
             } catch let error as WorkbookError {
                 throw WorkbookError.itemFailed(index: index, error: error)
             }
@@ -130,6 +133,14 @@ extension WorkbookStore {
 
     /// One save inside the caller's transaction.
     func applySave(_ db: Database, _ params: AnswersSaveParams, at now: String, client: String) throws -> Answer {
+        var openPasses: [String: Pass] = [:]
+        return try applySave(db, params, at: now, client: client, openPasses: &openPasses)
+    }
+
+    /// One save inside the caller's transaction; `openPasses` remembers each workbook's open pass
+    /// for the saves that follow in the same all-or-nothing write.
+    func applySave(_ db: Database, _ params: AnswersSaveParams, at now: String, client: String,
+                   openPasses: inout [String: Pass]) throws -> Answer {
         guard let location = catalog.prompt(params.promptId) else { throw WorkbookError.promptNotFound(promptId: params.promptId) }
         try checkNoNUL(params.text, field: "text")
         let bytes = params.text.utf8.count
@@ -139,7 +150,13 @@ extension WorkbookStore {
         if params.status == .skipped {
             throw WorkbookError.invalidArgument(field: "status", reason: "must be draft or final (use answers.skip)")
         }
-        let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
+        let pass: Pass
+        if params.passId == nil, let known = openPasses[location.workbookId] {
+            pass = known
+        } else {
+            pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
+            if params.passId == nil { openPasses[location.workbookId] = pass }
+        }
         let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
         try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
         let status = params.status ?? (current?.status == .final ? .final : .draft)
