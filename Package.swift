@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "workbook-bench",
             dependencies: [
-                "Workbook",
+                "Workbook", "CMallocTuning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,13 +4,12 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 
-int workbook_tune_malloc(int trim_threshold, int mmap_threshold) {
-    return mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1 && mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1;
+int workbook_tune_malloc(void) {
+    return mallopt(M_TRIM_THRESHOLD, WORKBOOK_MALLOC_TRIM_THRESHOLD) == 1
+        && mallopt(M_MMAP_THRESHOLD, WORKBOOK_MALLOC_MMAP_THRESHOLD) == 1;
 }
 #else
-int workbook_tune_malloc(int trim_threshold, int mmap_threshold) {
-    (void)trim_threshold;
-    (void)mmap_threshold;
+int workbook_tune_malloc(void) {
     return 0;
 }
 #endif

@@ -1,3 +1,4 @@
+import CMallocTuning
 import Foundation
 import GRDB
 
@@ -15,6 +16,8 @@ let usage = """
     """
 
 let args = Args(CommandLine.arguments.dropFirst(2))
+// The allocator settings `workbook serve` runs with, so the storage floor is measured the same way.
+_ = workbook_tune_malloc()
 do {
     switch CommandLine.arguments.dropFirst().first {
     case "load":

@@ -78,8 +78,8 @@ struct Serve: ParsableCommand {
         // Keep freed heap for the next request instead of handing it back to the kernel after each
         // one: glibc's dynamic trim threshold made a save fault in its buffers' pages again every
         // time (page faults and madvise were ~40 % of a saveMany's samples; BENCHMARKS.md finding 18).
-        // Blocks of 1 MiB and more still come from mmap and go back when freed.
-        _ = workbook_tune_malloc(Self.mallocTrimThreshold, Self.mallocMmapThreshold)
+        // Blocks of 1 MiB and more still come from mmap and go back when freed (CMallocTuning.h).
+        _ = workbook_tune_malloc()
         // Blocked before any thread starts, so every thread inherits the mask and SIGTERM/SIGINT stay
         // pending for the one thread that waits for them (a signal handler, or libdispatch's signal
         // source, can miss a signal the kernel hands to another thread: seen as a server started
@@ -139,11 +139,6 @@ struct Serve: ParsableCommand {
     }
 
     /// Blocks SIGTERM and SIGINT in the calling thread (and so in every thread it starts later).
-    /// Freed heap kept per arena before glibc gives it back (at most this much idle memory per arena).
-    static let mallocTrimThreshold: Int32 = 16 << 20
-    /// Blocks this large or larger are mmap'd and unmapped on free (a 4 MiB message does not pin heap).
-    static let mallocMmapThreshold: Int32 = 1 << 20
-
     private static func blockTerminationSignals() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
