@@ -3,35 +3,39 @@ import Workbook
 
 /// `answers.save`: deferred, so the event loop hands the save to the group-commit thread and no
 /// pool thread waits for the fsync.
-public enum AnswersSave: DeferredRPCMethod {
+public enum AnswersSave: DeferredSaveMethod {
     /// The wire name.
     public static let name = "answers.save"
+    /// The params (named: inference does not reach through `start`).
     public typealias Params = AnswersSaveParams
-    public typealias Result = RawJSON
-    public typealias Context = ConnectionContext
     /// Starts the save; the result is hand-encoded (see `ResultJSON`).
     public static func start(_ params: AnswersSaveParams, context: ConnectionContext,
                              completion: @escaping @Sendable (Swift.Result<RawJSON, any Error>) -> Void) {
-        context.store.answersSave(params, client: context.clientName) { result in
-            completion(result.map { RawJSON(ResultJSON.encode($0)) }.mapError { $0 })
-        }
+        context.store.answersSave(params, client: context.clientName, completion: rawJSON(ResultJSON.encode, completion))
     }
 }
 
 /// `answers.saveMany`, deferred like `answers.save`.
-public enum AnswersSaveMany: DeferredRPCMethod {
+public enum AnswersSaveMany: DeferredSaveMethod {
     /// The wire name.
     public static let name = "answers.saveMany"
+    /// The params (named: inference does not reach through `start`).
     public typealias Params = AnswersSaveManyParams
-    public typealias Result = RawJSON
-    public typealias Context = ConnectionContext
     /// Starts the saves; the result is hand-encoded (see `ResultJSON`).
     public static func start(_ params: AnswersSaveManyParams, context: ConnectionContext,
                              completion: @escaping @Sendable (Swift.Result<RawJSON, any Error>) -> Void) {
-        context.store.answersSaveMany(params, client: context.clientName) { result in
-            completion(result.map { RawJSON(ResultJSON.encode($0)) }.mapError { $0 })
-        }
+        context.store.answersSaveMany(params, client: context.clientName, completion: rawJSON(ResultJSON.encode, completion))
     }
+}
+
+/// A save handed to the group-commit thread (its type fixes the context and the hand-encoded result).
+public protocol DeferredSaveMethod: DeferredRPCMethod where Context == ConnectionContext, Result == RawJSON {}
+
+/// A store completion that hands `encode`d results (or the error) to a deferred method's completion.
+private func rawJSON<T>(_ encode: @escaping @Sendable (T) -> [UInt8],
+                        _ completion: @escaping @Sendable (Swift.Result<RawJSON, any Error>) -> Void)
+    -> @Sendable (Swift.Result<T, WorkbookError>) -> Void {
+    { result in completion(result.map { RawJSON(encode($0)) }.mapError { $0 }) }
 }
 
 /// `answers.get`
