@@ -45,6 +45,44 @@ final class ResultEncodingTests: XCTestCase {
         }
     }
 
+    func testTheHandWrittenPromptViewsAreJSONEncodersBytesForEveryPromptOfTheDefaultWorkbook() throws {
+        // Given the default workbook with answers in four passes (texts that need escapes)
+        let store = try WorkbookStore.inMemory()
+        let workbookId = store.catalog.defaultWorkbookId
+        let prompts = store.catalog.prompts(in: workbookId).map(\.prompt.id)
+        let texts = ["plain", "line\nbreak \"quoted\" \\ tab\t\u{1}", "連帯 🤝 \u{2028} / end"]
+        for pass in 0..<4 {
+            if pass > 0 { _ = try store.passesStart(PassesStartParams(workbookId: workbookId), client: "t") }
+            for (n, id) in prompts.enumerated() where (n + pass) % 2 == 0 {
+                _ = try store.answersSave(AnswersSaveParams(promptId: id, text: texts[(n + pass) % 3],
+                                                            status: n % 3 == 0 ? .final : nil), client: #"c "\#(pass)""#)
+            }
+        }
+        // Then every prompt's view, with one or all of its earlier answers, encodes as JSONEncoder does
+        for id in prompts {
+            for limit in [1, 10] {
+                let view = try store.promptsGet(PromptsGetParams(promptId: id, earlierLimit: limit))
+                XCTAssertEqual(String(decoding: try ResultJSON.encode(view), as: UTF8.self),
+                               String(decoding: try JSONCoding.encode(view), as: UTF8.self), id)
+            }
+        }
+        XCTAssertTrue(prompts.contains { (try? store.promptsGet(PromptsGetParams(promptId: $0, earlierLimit: 1)))?.earlierMore == true })
+        XCTAssertTrue(prompts.contains { (try? store.promptsGet(PromptsGetParams(promptId: $0)))?.leadPrompt != nil },
+                      "the default workbook has sub-questions, so leadPrompt is covered")
+    }
+
+    func testACachedPromptPartIsNotUsedForAnotherPromptWithTheSameId() throws {
+        // Given a view encoded once, then a view of a prompt with the same ids but another text
+        let store = try WorkbookStore.inMemory()
+        let id = store.catalog.prompts(in: store.catalog.defaultWorkbookId)[0].prompt.id
+        var view = try store.promptsGet(PromptsGetParams(promptId: id))
+        _ = try ResultJSON.encode(view)
+        view.prompt.text += " (changed)"
+        // Then the changed text is what is written
+        XCTAssertEqual(String(decoding: try ResultJSON.encode(view), as: UTF8.self),
+                       String(decoding: try JSONCoding.encode(view), as: UTF8.self))
+    }
+
     func testEmptyParamsAreWhatTheDecoderMakesOfThem() throws {
         XCTAssertEqual(ProgressGetParams(), try JSONCoding.decode(ProgressGetParams.self, from: Array("{}".utf8)))
         // Through the witness the dispatcher uses (a generic call), not only the static one

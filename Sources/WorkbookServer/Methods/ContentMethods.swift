@@ -25,9 +25,9 @@ public enum WorkbooksGet: RPCMethod {
 public enum PromptsGet: RPCMethod {
     /// The wire name.
     public static let name = "prompts.get"
-    /// Runs the method.
-    public static func handle(_ params: PromptsGetParams, context: ConnectionContext) throws -> PromptView {
-        try context.store.promptsGet(params)
+    /// Runs the method; the result is hand-encoded (see `ResultJSON`).
+    public static func handle(_ params: PromptsGetParams, context: ConnectionContext) throws -> RawJSON {
+        RawJSON(try ResultJSON.encode(context.store.promptsGet(params)))
     }
 }
 
@@ -35,8 +35,8 @@ public enum PromptsGet: RPCMethod {
 public enum PromptsNext: RPCMethod {
     /// The wire name.
     public static let name = "prompts.next"
-    /// Runs the method.
-    public static func handle(_ params: PromptsNextParams, context: ConnectionContext) throws -> PromptView? {
-        try context.store.promptsNext(params)
+    /// Runs the method; the result is hand-encoded (see `ResultJSON`), `null` when every prompt is done.
+    public static func handle(_ params: PromptsNextParams, context: ConnectionContext) throws -> RawJSON {
+        RawJSON(try context.store.promptsNext(params).map(ResultJSON.encode) ?? Array("null".utf8))
     }
 }

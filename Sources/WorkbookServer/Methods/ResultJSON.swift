@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import Workbook
 
@@ -59,6 +60,35 @@ enum ResultJSON {
         return out
     }
 
+    /// `view` as JSON text, byte for byte what `JSONCoding.encode(view)` produces. The pack's parts of
+    /// it (prompt, section, lead prompt, contexts: the same at every call for a prompt) are encoded
+    /// by `JSONEncoder` once and kept (`PromptParts`); `JSONEncoder` was a quarter of a
+    /// `prompts.get`'s samples.
+    static func encode(_ v: PromptView) throws -> [UInt8] {
+        let parts = try PromptParts.shared.parts(of: v)
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.size + 256 + (v.answer?.text.utf8.count ?? 0)
+                            + v.earlierAnswers.reduce(0) { $0 + 176 + $1.text.utf8.count })
+        out += #"{"answer":"#.utf8
+        if let a = v.answer { answer(a, &out) } else { out += "null".utf8 }
+        out += #","contexts":"#.utf8; out += parts.contexts
+        out += #","earlierAnswers":["#.utf8
+        for (n, a) in v.earlierAnswers.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            answer(a, &out)
+        }
+        out += #"],"earlierMore":"#.utf8; out += (v.earlierMore ? "true" : "false").utf8
+        if let lead = parts.leadPrompt { out += #","leadPrompt":"#.utf8; out += lead }
+        out += #","number":"#.utf8; int(v.number, &out)
+        out += #","passId":"#.utf8; optional(v.passId, &out)
+        out += #","prompt":"#.utf8; out += parts.prompt
+        out += #","section":"#.utf8; out += parts.section
+        out += #","total":"#.utf8; int(v.total, &out)
+        out += #","workbookId":"#.utf8; string(v.workbookId, &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
     private static func answer(_ a: Answer, _ out: inout [UInt8]) {
         out += #"{"client":"#.utf8; string(a.client, &out)
         out += #","passId":"#.utf8; string(a.passId, &out)
@@ -101,5 +131,32 @@ enum ResultJSON {
             default: out.append(c)
             }
         }
+    }
+}
+
+/// The JSON of a prompt view's pack parts, per workbook and prompt. A hit is used only when the parts
+/// equal the ones it was made from (a test process may load several catalogs with the same ids).
+final class PromptParts: @unchecked Sendable {
+    struct Encoded {
+        var source: (prompt: PackItem, section: SectionRef, leadPrompt: PackItem?, contexts: [PackItem])
+        var prompt: [UInt8], section: [UInt8], leadPrompt: [UInt8]?, contexts: [UInt8]
+        var size: Int { prompt.count + section.count + (leadPrompt?.count ?? 0) + contexts.count }
+    }
+
+    static let shared = PromptParts()
+    private let lock = NSLock()
+    private var cache: [String: Encoded] = [:]
+
+    func parts(of v: PromptView) throws -> Encoded {
+        let key = v.workbookId + "\u{0}" + v.prompt.id
+        if let hit = lock.withLock({ cache[key] }), hit.source.prompt == v.prompt, hit.source.section == v.section,
+           hit.source.leadPrompt == v.leadPrompt, hit.source.contexts == v.contexts {
+            return hit
+        }
+        let made = Encoded(source: (v.prompt, v.section, v.leadPrompt, v.contexts),
+                           prompt: try JSONCoding.encode(v.prompt), section: try JSONCoding.encode(v.section),
+                           leadPrompt: try v.leadPrompt.map { try JSONCoding.encode($0) }, contexts: try JSONCoding.encode(v.contexts))
+        lock.withLock { cache[key] = made }
+        return made
     }
 }
