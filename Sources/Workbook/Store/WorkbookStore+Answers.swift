@@ -6,10 +6,9 @@ extension WorkbookStore {
     ///
     /// `status` omitted keeps the current status when it is draft or final, else draft (an autosave
     /// after "Done" does not silently un-finish an answer); `skipped` is refused (use `answersSkip`).
+    /// The server hands saves over with the completion form below; this waits for it.
     public func answersSave(_ params: AnswersSaveParams, client: String) throws(WorkbookError) -> AnswersSaveResult {
-        let now = timestamp()
-        let answer = try write(grouped: true) { db in try applySave(db, params, at: now, client: client) }
-        return AnswersSaveResult(answer: answer, revision: answer.revision)
+        try waitFor { answersSave(params, client: client, completion: $0) }
     }
 
     /// `answers.save` without waiting: `completion` runs on the group-commit thread once committed.
@@ -24,10 +23,7 @@ extension WorkbookStore {
     /// `answers.saveMany`: items in order in one transaction; the first failure aborts all of them and
     /// is reported as `itemFailed(index:error:)`.
     public func answersSaveMany(_ params: AnswersSaveManyParams, client: String) throws(WorkbookError) -> AnswersSaveManyResult {
-        let now = timestamp()
-        return AnswersSaveManyResult(answers: try write(grouped: true) { db in
-            try applySaves(db, params, at: now, client: client)
-        })
+        try waitFor { answersSaveMany(params, client: client, completion: $0) }
     }
 
     /// `answers.saveMany` without waiting: `completion` runs on the group-commit thread once committed.

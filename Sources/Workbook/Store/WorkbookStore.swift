@@ -193,6 +193,14 @@ public struct WorkbookStore: Sendable {
         }
     }
 
+    /// Waits for a write started in the completion form (`start` passes it the completion).
+    func waitFor<T: Sendable>(_ start: (@escaping @Sendable (Result<T, WorkbookError>) -> Void) -> Void) throws(WorkbookError) -> T {
+        let slot = Slot<Result<T, WorkbookError>>(), done = DispatchSemaphore(value: 0)
+        start { result in slot.value = result; done.signal() }
+        done.wait()
+        return try slot.value!.get()
+    }
+
     /// What every acknowledged write does after its commit: tell the listeners, refuse to
     /// acknowledge a write to a file that was replaced, and finish a scrub still owed.
     private func afterCommit() throws(WorkbookError) {
