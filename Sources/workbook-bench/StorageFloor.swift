@@ -63,16 +63,13 @@ enum StorageFloor {
             case .search:
                 let word = "\"" + Workload.words[i % Workload.words.count] + "\""
                 try pool.read { db in
-                    _ = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT p.workbookId, a.promptId, a.passId, a.revision, a.status,
-                               snippet(answers_fts, 0, ?, ?, '…', 16) AS snip, answers_fts.rank AS score
-                        FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid JOIN passes p ON p.id = a.passId
-                        WHERE answers_fts MATCH ? ORDER BY answers_fts.rank LIMIT ?
-                        """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
-                    _ = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT workbookId, promptId, snippet(prompts_fts, 2, ?, ?, '…', 16) AS snip, prompts_fts.rank AS score
-                        FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY prompts_fts.rank LIMIT ?
-                        """), arguments: ["\u{E000}\u{E001}", "\u{E001}\u{E000}", word, 20])
+                    let marks: StatementArguments = ["\u{E000}\u{E001}", "\u{E001}\u{E000}"]
+                    let oldest = try Int64.fetchOne(db.cachedStatement(sql: WorkbookStore.searchWindowSQL(filter: "")),
+                                                    arguments: [word, WorkbookStore.rankedAnswers - 1])
+                    _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.answerSearchSQL(filter: "")),
+                                         arguments: marks + [word, oldest ?? Int64.min, 20])
+                    _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.promptSearchSQL(byWorkbook: false)),
+                                         arguments: marks + [word, 20])
                 }
             case .save, .saveMany:
                 let items = kind == .save ? 1 : 100
