@@ -23,7 +23,7 @@ enum StorageFloor {
         var config = Configuration()
         config.busyMode = .timeout(5)
         // The pragmas the store sets (secure_delete makes every freed cell a zeroed write: same work).
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL") }
+        config.prepareDatabase { db in try db.execute(sql: WorkbookStore.connectionPragmas) }
         config.foreignKeysEnabled = true
         let pool = try DatabasePool(path: path, configuration: config)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }

@@ -139,4 +139,31 @@ final class StoreDurabilityTests: XCTestCase {
         XCTAssertEqual(try WorkbookStore.open(path: pathB, catalog: StoreFixtures.catalog).answersGet(AnswersGetParams(promptId: "p2"))?.text,
                        "after restore")
     }
+
+    func testSavepointJournalsStayInMemoryNotInTemporaryFiles() throws {
+        // /proc/self/fd names the (unlinked) temporary files SQLite spills journals to
+        guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("needs /proc (Linux)") }
+        func openTemporaryFiles() -> [String] {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+                .filter { $0.contains("etilqs") }
+        }
+        // Given answers larger than the 64 KiB a statement journal keeps in memory by default
+        let (store, _) = try fileStore()
+        let text = String(repeating: "private words ", count: 2_000)
+        for prompt in ["p1", "p2", "p3", "p4"] {
+            _ = try store.answersSave(AnswersSaveParams(promptId: prompt, text: text), client: "x")
+        }
+        // When a savepoint (as every group-commit save runs in) rewrites all of them
+        var during: [String] = ["not measured"]
+        try store.writer.write { db in
+            try db.inSavepoint {
+                try db.execute(sql: "UPDATE answers SET text = text || 'more'")
+                during = openTemporaryFiles()
+                return .rollback
+            }
+        }
+        // Then its journal never went to a file outside the database
+        XCTAssertEqual(during, [])
+    }
 }

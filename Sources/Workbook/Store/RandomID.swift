@@ -25,12 +25,23 @@ public enum RandomID {
         return withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
     }
 
-    private static func format(_ bytes: [UInt8], version: UInt8) -> String {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// The canonical 8-4-4-4-12 lowercase form, written directly (`UUID().uuidString.lowercased()`
+    /// went through Foundation and a Unicode case mapping, 1.3 % of a `saveMany`'s samples).
+    static func format(_ bytes: [UInt8], version: UInt8) -> String {
         var b = bytes
         b[6] = (b[6] & 0x0F) | version
         b[8] = (b[8] & 0x3F) | 0x80  // RFC 4122 variant
-        let uuid = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                               b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
-        return uuid.uuidString.lowercased()
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var n = 0
+            for (i, byte) in b.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[n] = UInt8(ascii: "-"); n += 1 }
+                out[n] = hexDigits[Int(byte >> 4)]
+                out[n + 1] = hexDigits[Int(byte & 0x0F)]
+                n += 2
+            }
+            return n
+        }
     }
 }

@@ -49,6 +49,13 @@ public struct WorkbookStore: Sendable {
             .flatMap { $0 } ?? ""
     }
 
+    /// Set on every connection. `secure_delete` zeroes freed cells, so deleted text leaves the file.
+    /// `temp_store = MEMORY` keeps SQLite's statement and savepoint journals (every group-commit
+    /// save runs in a savepoint) in memory: with the default they spilled into an unlinked file
+    /// under /var/tmp, which put answer text on disk outside the database and cost two system
+    /// calls per page (BENCHMARKS.md, finding 26). Public for the benchmark's storage floor.
+    public static let connectionPragmas = "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY"
+
     /// Opens (creating when missing) the database file at `path`: WAL, synchronous=FULL, secure_delete,
     /// foreign keys, a busy timeout; parent directory 0700 and files 0600 when created here.
     public static func open(path: String, catalog: WorkbookCatalog,
@@ -58,9 +65,7 @@ public struct WorkbookStore: Sendable {
         config.readonly = options.readOnly
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(options.busyTimeout)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
-        }
+        config.prepareDatabase { db in try db.execute(sql: connectionPragmas) }
         do {
             let writer: any DatabaseWriter
             if options.singleConnection {
@@ -93,7 +98,7 @@ public struct WorkbookStore: Sendable {
                                 options: StoreOptions = .init()) throws(WorkbookError) -> WorkbookStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY") }
         do {
             let queue = try DatabaseQueue(configuration: config)
             var memoryOptions = options
