@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates scripts/startup-order.txt: the functions of the static release `workbook` that run
-# while `serve` starts and sits idle and while a one-shot `progress` runs, as valgrind's callgrind
-# records them. The release link (Package.swift, Linux) hands the file to lld as a symbol order,
+# while `serve` starts, answers one `progress` call and sits idle, and while a one-shot `progress`
+# runs, as valgrind's callgrind records them. The release link (Package.swift, Linux) hands the file to lld as a symbol order,
 # which puts those functions next to each other: start-up then faults in far fewer 64 KB chunks
 # of code, so the idle server's RSS is smaller (BENCHMARKS.md, finding 27). Functions missing from
 # the file (renamed since) only lose their place; regenerate after large changes.
@@ -20,6 +20,8 @@ valgrind --tool=callgrind --demangle=no --callgrind-out-file="$TMP/serve.out" \
   "$TMP/workbook" serve --socket "$TMP/s.sock" --database "$TMP/db.sqlite" --log-level error 2>/dev/null &
 PID=$!
 for _ in $(seq 600); do [ -S "$TMP/s.sock" ] && break; sleep 0.1; done
+# An idle server has usually taken a connection and answered a call.
+"$BIN" progress --format json --socket "$TMP/s.sock" >/dev/null
 sleep 3
 kill -TERM "$PID"; wait "$PID" || true
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$TMP/oneshot.out" \
