@@ -58,7 +58,7 @@ let package = Package(
             // ~98 000 relocations at every start (2.4 MB of .rela.dyn read, 0.8 MB of .data.rel.ro
             // copied): idle RSS 26.5 -> 23.0 MB, a one-shot call 8.7 -> 8.0 ms (BENCHMARKS.md finding 22).
             // lld lays the functions that start-up runs (scripts/startup-order.sh) side by side, so
-            // start-up faults in fewer 64 KB chunks of code: idle RSS 23.0 -> 17.4 MB (finding 27).
+            // start-up faults in fewer 64 KB chunks of code: idle RSS 23.0 -> 17.5 MB (finding 27).
             linkerSettings: [.unsafeFlags([
                 "-Xlinker", "-no-pie", "-use-ld=lld",
                 "-Xlinker", "--symbol-ordering-file=\(packageRoot)/scripts/startup-order.txt",

@@ -114,6 +114,7 @@ extension WorkbookStore {
 
     static let markStart = "\u{E000}\u{E001}"
     static let markEnd = "\u{E001}\u{E000}"
+    private static let markStartBytes = Array(markStart.utf8), markEndBytes = Array(markEnd.utf8)
 
     /// Quotes every whitespace-separated token as an FTS5 string (doubling `"`), so all are literal.
     static func quoteWords(_ query: String) -> String {
@@ -126,7 +127,7 @@ extension WorkbookStore {
     /// pass over the UTF-8 bytes (the escaped characters are ASCII, so they never occur inside a
     /// multi-byte sequence; Foundation's `replacingOccurrences` was 15 % of a search's samples).
     static func html(_ snippet: String) -> String {
-        let start = Array(markStart.utf8), end = Array(markEnd.utf8)
+        let (start, end) = (markStartBytes, markEndBytes)
         var out: [UInt8] = []
         out.reserveCapacity(snippet.utf8.count + 32)
         var bytes = snippet.utf8[...]
