@@ -63,7 +63,7 @@ enum StorageFloor {
             case .search:
                 let word = "\"" + Workload.words[i % Workload.words.count] + "\""
                 try pool.read { db in
-                    let marks: StatementArguments = ["\u{E000}\u{E001}", "\u{E001}\u{E000}"]
+                    let marks: StatementArguments = [WorkbookStore.markStart, WorkbookStore.markEnd]
                     let oldest = try Int64.fetchOne(db.cachedStatement(sql: WorkbookStore.searchWindowSQL(filter: "")),
                                                     arguments: [word, WorkbookStore.rankedAnswers - 1])
                     _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.answerSearchSQL(filter: "")),

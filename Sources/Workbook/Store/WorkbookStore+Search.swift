@@ -112,8 +112,9 @@ extension WorkbookStore {
         }
     }
 
-    static let markStart = "\u{E000}\u{E001}"
-    static let markEnd = "\u{E001}\u{E000}"
+    /// The sentinels FTS5's `snippet` puts around a match (turned into `<mark>` by `html`); public for
+    /// the benchmark's storage floor, which runs the same SQL.
+    public static let markStart = "\u{E000}\u{E001}", markEnd = "\u{E001}\u{E000}"
     private static let markStartBytes = Array(markStart.utf8), markEndBytes = Array(markEnd.utf8)
 
     /// Quotes every whitespace-separated token as an FTS5 string (doubling `"`), so all are literal.

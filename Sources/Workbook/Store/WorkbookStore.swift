@@ -98,7 +98,7 @@ public struct WorkbookStore: Sendable {
                                 options: StoreOptions = .init()) throws(WorkbookError) -> WorkbookStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY") }
+        config.prepareDatabase { db in try db.execute(sql: connectionPragmas) }
         do {
             let queue = try DatabaseQueue(configuration: config)
             var memoryOptions = options
