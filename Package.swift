@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         .target(
             name: "Workbook",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             resources: [.embedInCode("Resources/solidarity.json")],
             swiftSettings: strict),
         .target(

@@ -50,15 +50,21 @@ public final class AnswerIndex: @unchecked Sendable {
             }
         }
         let rowids = net.keys.sorted()
-        let remove = try db.cachedStatement(sql: "INSERT INTO answers_fts(answers_fts, rowid, text) VALUES ('delete', ?, ?)")
-        let add = try db.cachedStatement(sql: "INSERT INTO answers_fts(rowid, text) VALUES (?, ?)")
-        for rowid in rowids {
-            guard let (old, new) = net[rowid], let old, old != new else { continue }
-            try remove.execute(arguments: [rowid, old])
+        try RawStatement.with(db, "INSERT INTO answers_fts(answers_fts, rowid, text) VALUES ('delete', ?, ?)") { remove in
+            for rowid in rowids {
+                guard let (old, new) = net[rowid], let old, old != new else { continue }
+                remove.bind(1, rowid); remove.bind(2, old)
+                try remove.execute()
+                remove.reset()
+            }
         }
-        for rowid in rowids {
-            guard let (old, new) = net[rowid], old != new else { continue }
-            try add.execute(arguments: [rowid, new])
+        try RawStatement.with(db, "INSERT INTO answers_fts(rowid, text) VALUES (?, ?)") { add in
+            for rowid in rowids {
+                guard let (old, new) = net[rowid], old != new else { continue }
+                add.bind(1, rowid); add.bind(2, new)
+                try add.execute()
+                add.reset()
+            }
         }
     }
 }

@@ -19,6 +19,12 @@ enum Rows {
                client: row["client"])
     }
 
+    /// The same from a raw statement that selected `answerColumns`.
+    static func answer(_ row: RawStatement) -> Answer {
+        Answer(promptId: row.text(0), passId: row.text(1), text: row.text(2), status: status(row.text(3)),
+               revision: row.int(4), updatedAt: row.text(5), client: row.text(6))
+    }
+
     static func revision(_ row: Row) -> Revision {
         Revision(uuid: row["uuid"], passId: row["passId"], promptId: row["promptId"], revision: row["revision"],
                  text: row["text"], status: status(row["status"]), at: row["at"], client: row["client"],
@@ -42,17 +48,28 @@ extension WorkbookStore {
     func appendChange(_ db: Database, _ type: ChangeType, workbookId: String, passId: String?,
                       promptId: String? = nil, revision: Int? = nil, status: AnswerStatus? = nil,
                       at: String, client: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [type.rawValue, workbookId, passId, promptId, revision, status?.rawValue, at, client])
+        try RawStatement.with(db, Self.appendChangeSQL) { change in
+            change.bind(1, type.rawValue); change.bind(2, workbookId); change.bind(3, passId); change.bind(4, promptId)
+            change.bind(5, revision)
+            change.bind(6, status?.rawValue); change.bind(7, at); change.bind(8, client)
+            try change.execute()
+        }
     }
+
+    static let appendChangeSQL = """
+        INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     /// The current answer of one prompt in one pass.
     func fetchAnswer(_ db: Database, passId: String, promptId: String) throws -> Answer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"),
-                         arguments: [passId, promptId]).map(Rows.answer)
+        try RawStatement.with(db, Self.fetchAnswerSQL) { answer in
+            answer.bind(1, passId); answer.bind(2, promptId)
+            return try answer.step() ? Rows.answer(answer) : nil
+        }
     }
+
+    static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
 
     /// The pack version answers to `workbookId` are written against ("" for an unloaded workbook).
     func packVersion(_ workbookId: String) -> String { catalog.pack(workbookId)?.version ?? "" }

@@ -177,11 +177,12 @@ extension WorkbookStore {
                         client: String) throws -> Answer {
         let revision = (current?.revision ?? 0) + 1
         let version = packVersion(pass.workbookId)
-        try db.cachedStatement(sql: """
-            INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [RandomID.timeOrdered(at: options.clock()), pass.id, promptId, revision, text,
-                             status.rawValue, now, client, version, reason])
+        try RawStatement.with(db, Self.insertRevisionSQL) { insert in
+            insert.bind(1, RandomID.timeOrdered(at: options.clock())); insert.bind(2, pass.id); insert.bind(3, promptId)
+            insert.bind(4, revision); insert.bind(5, text); insert.bind(6, status.rawValue); insert.bind(7, now)
+            insert.bind(8, client); insert.bind(9, version); insert.bind(10, reason)
+            try insert.execute()
+        }
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
         try upsertAnswer(db, answer, packVersion: version, previousText: current?.text)
@@ -189,6 +190,13 @@ extension WorkbookStore {
                          revision: revision, status: status, at: now, client: client)
         return answer
     }
+
+    /// Appends a revision. Arguments: uuid, passId, promptId, revision, text, status, at, client,
+    /// packVersion, reason. Public for the benchmark's storage floor, which runs the same statement.
+    public static let insertRevisionSQL = """
+        INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     /// Makes a row the current answer of (passId, promptId) and returns its rowid. Arguments: passId,
     /// promptId, text, status, revision, updatedAt, client, packVersion, words. Public for the
@@ -205,10 +213,12 @@ extension WorkbookStore {
     /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
     /// and records the text change for the search index (`AnswerIndex`, applied before commit).
     func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
-        let rowid = try Int64.fetchOne(db.cachedStatement(sql: Self.upsertAnswerSQL), arguments: [
-            answer.passId, answer.promptId, answer.text, answer.status.rawValue, answer.revision,
-            answer.updatedAt, answer.client, packVersion, WordCount.count(answer.text),
-        ])
+        let rowid = try RawStatement.with(db, Self.upsertAnswerSQL) { upsert -> Int64? in
+            upsert.bind(1, answer.passId); upsert.bind(2, answer.promptId); upsert.bind(3, answer.text)
+            upsert.bind(4, answer.status.rawValue); upsert.bind(5, answer.revision); upsert.bind(6, answer.updatedAt)
+            upsert.bind(7, answer.client); upsert.bind(8, packVersion); upsert.bind(9, WordCount.count(answer.text))
+            return try upsert.step() ? upsert.int64(0) : nil
+        }
         guard let rowid else {
             throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row")
         }
