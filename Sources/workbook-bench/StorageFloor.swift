@@ -3,8 +3,8 @@ import GRDB
 import Histogram
 import Workbook
 
-/// The storage floor: the same SQL the store runs for each method, straight through GRDB on the
-/// same database file (cached prepared statements, one read snapshot per call as the server takes),
+/// The storage floor: the same SQL the store runs for each method, straight through GRDB (saves:
+/// the store's own statements through `RawStatement`, as the store runs them) on the same database file (cached prepared statements, one read snapshot per call as the server takes),
 /// with no JSON-RPC, no transport, no result encoding and no domain assembly.
 enum StorageFloor {
     struct Figure {
@@ -75,28 +75,40 @@ enum StorageFloor {
                 let items = kind == .save ? 1 : 100
                 try pool.write { db in
                     var indexChanges: [(rowid: Int64, old: String?, new: String)] = []
+                    // The open pass, once per transaction (as the store's saveMany looks it up).
+                    guard let passId = try String.fetchOne(db.cachedStatement(sql: """
+                        SELECT id FROM passes WHERE workbookId = ? AND closedAt IS NULL
+                        ORDER BY startedAt DESC, rowid DESC LIMIT 1
+                        """), arguments: [workbookId]) else { throw BenchError("no open pass") }
+                    let at = Generator.timestamp(Int(Date().timeIntervalSince1970))
+                    // The store's own statements, bound through the C API as the store binds them.
                     for k in 0..<items {
                         let promptId = prompts[(i * items + k) % prompts.count]
-                        guard let pass = try Row.fetchOne(db.cachedStatement(sql: """
-                            SELECT id, workbookId, title, startedAt, closedAt FROM passes WHERE workbookId = ? AND closedAt IS NULL
-                            ORDER BY startedAt DESC, rowid DESC LIMIT 1
-                            """), arguments: [workbookId]) else { throw BenchError("no open pass") }
-                        let passId: String = pass[0]
-                        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT promptId, passId, text, status, revision, updatedAt, client FROM answers WHERE passId = ? AND promptId = ?"),
-                                                       arguments: [passId, promptId])
-                        let revision = (current.map { $0[4] as Int } ?? 0) + 1
+                        let current = try RawStatement.with(db, WorkbookStore.fetchAnswerSQL) { answer in
+                            answer.bind(1, passId); answer.bind(2, promptId)
+                            return try answer.step() ? (revision: answer.int(4), text: answer.text(2)) : nil
+                        }
+                        let revision = (current?.revision ?? 0) + 1
                         let text = "floor \(i) \(k) solidarity care listen organise end"
-                        let at = Generator.timestamp(Int(Date().timeIntervalSince1970))
-                        try db.cachedStatement(sql: """
-                            INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """).execute(arguments: [RandomID.timeOrdered(at: Date()), passId, promptId, revision, text, "draft", at, "floor", version, nil])
-                        let rowid = try Int64.fetchOne(db.cachedStatement(sql: WorkbookStore.upsertAnswerSQL), arguments: [passId, promptId, text, "draft", revision, at, "floor", version, 7]) ?? 0
-                        indexChanges.append((rowid, current.map { $0[2] as String }, text))
-                        try db.cachedStatement(sql: """
-                            INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """).execute(arguments: ["answer.saved", workbookId, passId, promptId, revision, "draft", at, "floor"])
+                        try RawStatement.with(db, WorkbookStore.insertRevisionSQL) { insert in
+                            insert.bind(1, RandomID.timeOrdered(at: Date())); insert.bind(2, passId); insert.bind(3, promptId)
+                            insert.bind(4, revision); insert.bind(5, text); insert.bind(6, "draft"); insert.bind(7, at)
+                            insert.bind(8, "floor"); insert.bind(9, version); insert.bind(10, nil as String?)
+                            try insert.execute()
+                        }
+                        let rowid = try RawStatement.with(db, WorkbookStore.upsertAnswerSQL) { upsert in
+                            upsert.bind(1, passId); upsert.bind(2, promptId); upsert.bind(3, text); upsert.bind(4, "draft")
+                            upsert.bind(5, revision); upsert.bind(6, at); upsert.bind(7, "floor"); upsert.bind(8, version)
+                            upsert.bind(9, 7)
+                            return try upsert.step() ? upsert.int64(0) : 0
+                        }
+                        indexChanges.append((rowid, current?.text, text))
+                        try RawStatement.with(db, WorkbookStore.appendChangeSQL) { change in
+                            change.bind(1, "answer.saved"); change.bind(2, workbookId); change.bind(3, passId)
+                            change.bind(4, promptId); change.bind(5, revision); change.bind(6, "draft"); change.bind(7, at)
+                            change.bind(8, "floor")
+                            try change.execute()
+                        }
                     }
                     // The search index, as the store keeps it: once per transaction, in rowid order.
                     try AnswerIndex.apply(indexChanges, db)

@@ -56,7 +56,7 @@ extension WorkbookStore {
         }
     }
 
-    static let appendChangeSQL = """
+    public static let appendChangeSQL = """
         INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
@@ -69,7 +69,7 @@ extension WorkbookStore {
         }
     }
 
-    static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
+    public static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
 
     /// The pack version answers to `workbookId` are written against ("" for an unloaded workbook).
     func packVersion(_ workbookId: String) -> String { catalog.pack(workbookId)?.version ?? "" }
