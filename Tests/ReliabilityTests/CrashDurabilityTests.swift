@@ -5,7 +5,8 @@ import XCTest
 import Glibc
 #endif
 
-/// Issue #6, area 1: saves pipelined as fast as the socket takes them while the server is killed
+/// Issue #6, area 1: saves (one in four an `answers.saveMany` of 2–5 answers) pipelined as fast as
+/// the socket takes them while the server is killed
 /// with SIGKILL at random moments. After every restart each acknowledged save is there with its
 /// exact text, each prompt's revisions run 1...n without a gap, and `integrity_check` is ok.
 /// `WORKBOOK_CRASH_KILLS` (default 4; scripts/crash-loop.sh: 25) sets the number of kills.
@@ -31,29 +32,38 @@ final class CrashDurabilityTests: XCTestCase {
             // When a client pipelines saves and the server is killed after a random number of replies
             let target = Int.random(in: 10...300, using: &rng)
             let socket = try RawSocket(path: server.socketPath)
-            var inFlight: [Int: (prompt: String, text: String)] = [:]
+            // Each request in flight: its saves, one for answers.save, 2–5 for an answers.saveMany.
+            var inFlight: [Int: [(prompt: String, text: String)]] = [:]
             var nextID = 0, acked = 0
             while acked < target {
                 while inFlight.count < window {
-                    let prompt = defaultPrompts.randomElement(using: &rng)!
-                    let text = awkwardText("r\(round)-s\(nextID)", using: &rng)
-                    inFlight[nextID] = (prompt, text)
-                    sent.insert(Array(text.utf8))
-                    socket.send(Frames.ndjson(request(nextID, "answers.save",
-                                                      #"{"promptId":\#(jsonString(prompt)),"text":\#(jsonString(text))}"#)))
+                    let many = Int.random(in: 0..<4, using: &rng) == 0
+                    let saves = (0..<(many ? Int.random(in: 2...5, using: &rng) : 1)).map { item in
+                        (prompt: defaultPrompts.randomElement(using: &rng)!,
+                         text: awkwardText("r\(round)-s\(nextID)-i\(item)", using: &rng))
+                    }
+                    inFlight[nextID] = saves
+                    for save in saves { sent.insert(Array(save.text.utf8)) }
+                    let items = saves.map { #"{"promptId":\#(jsonString($0.prompt)),"text":\#(jsonString($0.text))}"# }
+                    socket.send(Frames.ndjson(many ? request(nextID, "answers.saveMany", #"{"items":[\#(items.joined(separator: ","))]}"#)
+                                                   : request(nextID, "answers.save", items[0])))
                     nextID += 1
-                    totalSent += 1
+                    totalSent += saves.count
                 }
                 let body = try XCTUnwrap(socket.readMessage(headers: false), "server went away before the kill")
                 let reply = try XCTUnwrap(object(body))
                 let id = try XCTUnwrap(reply["id"] as? Int)
-                let save = try XCTUnwrap(inFlight.removeValue(forKey: id))
+                let saves = try XCTUnwrap(inFlight.removeValue(forKey: id))
                 let result = try XCTUnwrap(reply["result"] as? JSONObject, "save failed: \(reply)")
-                let revision = try XCTUnwrap(result["revision"] as? Int)
-                XCTAssertNil(acknowledged[save.prompt]?[revision], "revision \(revision) of \(save.prompt) acknowledged twice")
-                acknowledged[save.prompt, default: [:]][revision] = Array(save.text.utf8)
+                let revisions = try XCTUnwrap((result["answers"] as? [JSONObject]).map { $0.compactMap { $0["revision"] as? Int } }
+                                                ?? (result["revision"] as? Int).map { [$0] })
+                XCTAssertEqual(revisions.count, saves.count, "\(reply)")
+                for (save, revision) in zip(saves, revisions) {
+                    XCTAssertNil(acknowledged[save.prompt]?[revision], "revision \(revision) of \(save.prompt) acknowledged twice")
+                    acknowledged[save.prompt, default: [:]][revision] = Array(save.text.utf8)
+                    totalAcked += 1
+                }
                 acked += 1
-                totalAcked += 1
             }
             server.stop(signal: SIGKILL)
         }
