@@ -11,20 +11,19 @@ shift $(( $# < 4 ? $# : 4 ))
 SPECS=("$@")
 [ ${#SPECS[@]} -gt 0 ] || SPECS=(answers.save:1:1 answers.save:8:1 answers.saveMany:1:1 server.ping:1:1 progress.get:8:16)
 BENCH="${BENCH:-$(swift build -c release --static-swift-stdlib --show-bin-path)/workbook-bench}"
+source scripts/lib/serve-copy.sh
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 for round in $(seq "$ROUNDS"); do
   for name in old new; do
     bin="$OLD"; [ "$name" = new ] && bin="$NEW"
-    cp "$DB" "$WORK/ab.sqlite"; rm -f "$WORK"/ab.sqlite-* "$WORK/ab.sock"
-    "$bin" serve --socket "$WORK/ab.sock" --database "$WORK/ab.sqlite" --log-level error &
-    pid=$!
-    for _ in $(seq 100); do [ -S "$WORK/ab.sock" ] && break; sleep 0.05; done
+    serve_copy "$bin" "$DB" "$WORK"
+    pid=$SERVER_PID
     sleep 1
     line="round $round $name: idle RSS $(awk '/VmRSS/{print $2}' "/proc/$pid/status") kB"
     for spec in "${SPECS[@]}"; do
       IFS=: read -r mix c w <<< "$spec"
-      out=$("$BENCH" load --socket "$WORK/ab.sock" --server-pid "$pid" --mix "$mix" --connections "$c" --window "$w" \
+      out=$("$BENCH" load --socket "$WORK/s.sock" --server-pid "$pid" --mix "$mix" --connections "$c" --window "$w" \
               --duration "${DURATION:-4}" --json)
       line="$line | $spec $(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print("%.0f/s p50 %.0f us" % (r["throughput"], r["latencyMicros"]["p50"]))' "$out")"
     done

@@ -6,11 +6,11 @@
 set -euo pipefail
 BIN="$1" DB="$2" MIX="$3" N="$4" C="${5:-1}" WIN="${6:-1}"
 BENCH="${BENCH:-$(cd "$(dirname "$0")/.." && swift build -c release --static-swift-stdlib --show-bin-path)/workbook-bench}"
-W="$(mktemp -d)"; cp "$DB" "$W/db.sqlite"
-"$BIN" serve --socket "$W/s.sock" --database "$W/db.sqlite" --log-level error &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$W"' EXIT
-for _ in $(seq 100); do [ -S "$W/s.sock" ] && break; sleep 0.05; done
+source "$(dirname "$0")/lib/serve-copy.sh"
+W="$(mktemp -d)"
+trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$W"' EXIT
+serve_copy "$BIN" "$DB" "$W"
+pid=$SERVER_PID
 load() { "$BENCH" load --socket "$W/s.sock" --mix "$MIX" --connections "$C" --window "$WIN" --requests "$1" --warmup 0; }
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 load 20 >/dev/null

@@ -7,12 +7,12 @@
 set -euo pipefail
 DB="$1" MIX="$2" N="$3"
 BIN="${BIN:-$(cd "$(dirname "$0")/.." && swift build -c release --static-swift-stdlib --show-bin-path)}"
-W="$(mktemp -d)"; cp "$DB" "$W/db.sqlite"
-sqlite3 "$W/db.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-"$BIN/workbook" serve --socket "$W/s.sock" --database "$W/db.sqlite" --log-level error &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$W"' EXIT
-for _ in $(seq 100); do [ -S "$W/s.sock" ] && break; sleep 0.05; done
+source "$(dirname "$0")/lib/serve-copy.sh"
+W="$(mktemp -d)"; cp "$DB" "$W/start.sqlite"
+sqlite3 "$W/start.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+trap 'kill -9 $SERVER_PID 2>/dev/null || true; rm -rf "$W"' EXIT
+serve_copy "$BIN/workbook" "$W/start.sqlite" "$W"
+pid=$SERVER_PID
 load() { "$BIN/workbook-bench" load --socket "$W/s.sock" --mix "$MIX" --connections 1 --window 1 --requests "$1" --warmup 0 >/dev/null; }
 load 5; sleep 0.2; cp "$W/db.sqlite-wal" "$W/before.wal"
 load "$N"; sleep 0.2

@@ -53,8 +53,10 @@ enum StorageFloor {
                 try pool.read { db in
                     guard let pass = try Row.fetchOne(db.cachedStatement(sql: passSQL), arguments: [workbookId]) else { return }
                     let passId: String = pass[0], startedAt: String = pass[3]
-                    _ = try Row.fetchOne(db.cachedStatement(sql: "SELECT promptId, passId, text, status, revision, updatedAt, client FROM answers WHERE passId = ? AND promptId = ?"),
-                                         arguments: [passId, promptId])
+                    _ = try RawStatement.with(db, WorkbookStore.fetchAnswerSQL) { answer in
+                        answer.bind(1, passId); answer.bind(2, promptId)
+                        return try answer.step() ? answer.text(2) : nil
+                    }
                     let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM passes WHERE id = ?"), arguments: [passId]) ?? 0
                     // The default page of earlier answers, one row past it to learn `earlierMore`.
                     _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.earlierAnswersSQL),
