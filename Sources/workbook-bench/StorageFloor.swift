@@ -3,9 +3,10 @@ import GRDB
 import Histogram
 import Workbook
 
-/// The storage floor: the same SQL the store runs for each method, straight through GRDB (saves:
-/// the store's own statements through `RawStatement`, as the store runs them) on the same database file (cached prepared statements, one read snapshot per call as the server takes),
-/// with no JSON-RPC, no transport, no result encoding and no domain assembly.
+/// The storage floor: the same SQL the store runs for each method on the same database file, through
+/// GRDB's cached statements, or `RawStatement` where the store uses it (a save's per-answer
+/// statements, the answer lookup), one read snapshot per call as the server takes, with no
+/// JSON-RPC, no transport, no result encoding and no domain assembly.
 enum StorageFloor {
     struct Figure {
         var name: String

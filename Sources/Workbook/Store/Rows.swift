@@ -56,6 +56,7 @@ extension WorkbookStore {
         }
     }
 
+    /// Appends a change. Arguments: type, workbookId, passId, promptId, revision, status, at, client.
     public static let appendChangeSQL = """
         INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -69,6 +70,7 @@ extension WorkbookStore {
         }
     }
 
+    /// The current answer of (passId, promptId), its columns `Rows.answerColumns`.
     public static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
 
     /// The pack version answers to `workbookId` are written against ("" for an unloaded workbook).
