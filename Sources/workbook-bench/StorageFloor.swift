@@ -4,9 +4,9 @@ import Histogram
 import Workbook
 
 /// The storage floor: the same SQL the store runs for each method on the same database file, through
-/// GRDB's cached statements, or `RawStatement` where the store uses it (a save's per-answer
-/// statements, the answer lookup), one read snapshot per call as the server takes, with no
-/// JSON-RPC, no transport, no result encoding and no domain assembly.
+/// GRDB's cached statements, or the store's own functions where it has them (a save's row writes,
+/// the answer lookup), one read snapshot per call as the server takes, with no JSON-RPC, no
+/// transport, no result encoding and no domain assembly.
 enum StorageFloor {
     struct Figure {
         var name: String
@@ -54,10 +54,7 @@ enum StorageFloor {
                 try pool.read { db in
                     guard let pass = try Row.fetchOne(db.cachedStatement(sql: passSQL), arguments: [workbookId]) else { return }
                     let passId: String = pass[0], startedAt: String = pass[3]
-                    _ = try RawStatement.with(db, WorkbookStore.fetchAnswerSQL) { answer in
-                        answer.bind(1, passId); answer.bind(2, promptId)
-                        return try answer.step() ? answer.text(2) : nil
-                    }
+                    _ = try WorkbookStore.fetchAnswer(db, passId: passId, promptId: promptId)
                     let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM passes WHERE id = ?"), arguments: [passId]) ?? 0
                     // The default page of earlier answers, one row past it to learn `earlierMore`.
                     _ = try Row.fetchAll(db.cachedStatement(sql: WorkbookStore.earlierAnswersSQL),
@@ -84,34 +81,22 @@ enum StorageFloor {
                         ORDER BY startedAt DESC, rowid DESC LIMIT 1
                         """), arguments: [workbookId]) else { throw BenchError("no open pass") }
                     let at = Generator.timestamp(Int(Date().timeIntervalSince1970))
-                    // The store's own statements, bound through the C API as the store binds them.
+                    // The store's own row writes, as a save runs them.
                     for k in 0..<items {
                         let promptId = prompts[(i * items + k) % prompts.count]
-                        let current = try RawStatement.with(db, WorkbookStore.fetchAnswerSQL) { answer in
-                            answer.bind(1, passId); answer.bind(2, promptId)
-                            return try answer.step() ? (revision: answer.int(4), text: answer.text(2)) : nil
-                        }
+                        let current = try WorkbookStore.fetchAnswer(db, passId: passId, promptId: promptId)
                         let revision = (current?.revision ?? 0) + 1
                         let text = "floor \(i) \(k) solidarity care listen organise end"
-                        try RawStatement.with(db, WorkbookStore.insertRevisionSQL) { insert in
-                            insert.bind(1, RandomID.timeOrdered(at: Date())); insert.bind(2, passId); insert.bind(3, promptId)
-                            insert.bind(4, revision); insert.bind(5, text); insert.bind(6, "draft"); insert.bind(7, at)
-                            insert.bind(8, "floor"); insert.bind(9, version); insert.bind(10, nil as String?)
-                            try insert.execute()
-                        }
-                        let rowid = try RawStatement.with(db, WorkbookStore.upsertAnswerSQL) { upsert in
-                            upsert.bind(1, passId); upsert.bind(2, promptId); upsert.bind(3, text); upsert.bind(4, "draft")
-                            upsert.bind(5, revision); upsert.bind(6, at); upsert.bind(7, "floor"); upsert.bind(8, version)
-                            upsert.bind(9, 7)
-                            return try upsert.step() ? upsert.int64(0) : 0
-                        }
+                        try WorkbookStore.insertRevision(db, uuid: RandomID.timeOrdered(at: Date()), passId: passId,
+                                                         promptId: promptId, revision: revision, text: text, status: .draft,
+                                                         at: at, client: "floor", packVersion: version, reason: nil)
+                        let answer = Answer(promptId: promptId, passId: passId, text: text, status: .draft,
+                                            revision: revision, updatedAt: at, client: "floor")
+                        let rowid = try WorkbookStore.upsertAnswerRow(db, answer, packVersion: version)
                         indexChanges.append((rowid, current?.text, text))
-                        try RawStatement.with(db, WorkbookStore.appendChangeSQL) { change in
-                            change.bind(1, "answer.saved"); change.bind(2, workbookId); change.bind(3, passId)
-                            change.bind(4, promptId); change.bind(5, revision); change.bind(6, "draft"); change.bind(7, at)
-                            change.bind(8, "floor")
-                            try change.execute()
-                        }
+                        try WorkbookStore.appendChange(db, .answerSaved, workbookId: workbookId, passId: passId,
+                                                       promptId: promptId, revision: revision, status: .draft,
+                                                       at: at, client: "floor")
                     }
                     // The search index, as the store keeps it: once per transaction, in rowid order.
                     try AnswerIndex.apply(indexChanges, db)

@@ -6,17 +6,16 @@ import GRDBSQLite
 /// For the statements a save runs once per answer (BENCHMARKS.md finding 29). GRDB's
 /// `execute(arguments:)` boxes every argument into a `DatabaseValue` array, and `Row` finds a column
 /// by lowercasing its name at every access: about a fifth of a `saveMany`'s writer-thread time.
-/// Public for the benchmark's storage floor, which runs the store's statements the same way.
 /// Only for plain reads and row writes inside a transaction GRDB opened: no transaction control, no
 /// schema change, nothing a GRDB transaction observer would need to see (the store has none).
-public struct RawStatement {
+struct RawStatement {
     private let statement: Statement
     private let handle: OpaquePointer
     private let db: Database
 
     /// Runs `body` with the cached statement for `sql`, and resets it and clears its bindings
     /// afterwards (no read left open, no copy of an answer's text left bound), error or not.
-    public static func with<T>(_ db: Database, _ sql: String, _ body: (RawStatement) throws -> T) throws -> T {
+    static func with<T>(_ db: Database, _ sql: String, _ body: (RawStatement) throws -> T) throws -> T {
         let raw = RawStatement(statement: try db.cachedStatement(sql: sql), db: db)
         defer {
             raw.reset()
@@ -32,7 +31,7 @@ public struct RawStatement {
     }
 
     /// Binds parameter `index` (1-based) to a copy of `text` (SQLite copies it).
-    public func bind(_ index: Int32, _ text: String) {
+    func bind(_ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Void in
             // An empty buffer may have no address, and a null pointer would bind NULL.
@@ -43,25 +42,25 @@ public struct RawStatement {
     }
 
     /// Binds parameter `index` to `text`, or NULL.
-    public func bind(_ index: Int32, _ text: String?) {
+    func bind(_ index: Int32, _ text: String?) {
         if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
     }
 
-    public func bind(_ index: Int32, _ value: Int) {
+    func bind(_ index: Int32, _ value: Int) {
         sqlite3_bind_int64(handle, index, Int64(value))
     }
 
     /// Binds parameter `index` to `value`, or NULL.
-    public func bind(_ index: Int32, _ value: Int?) {
+    func bind(_ index: Int32, _ value: Int?) {
         if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
-    public func bind(_ index: Int32, _ value: Int64) {
+    func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
     }
 
     /// Steps once: true when a row is ready to read, false when the statement is done.
-    public func step() throws -> Bool {
+    func step() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -72,23 +71,23 @@ public struct RawStatement {
     }
 
     /// Runs a statement that returns no row.
-    public func execute() throws {
+    func execute() throws {
         while try step() {}
     }
 
     /// Makes the statement ready to run again; bind every parameter afresh after it.
-    public func reset() { sqlite3_reset(handle) }
+    func reset() { sqlite3_reset(handle) }
 
     /// Column `index` (0-based) of the current row as text ("" for NULL).
-    public func text(_ index: Int32) -> String {
+    func text(_ index: Int32) -> String {
         guard let start = sqlite3_column_text(handle, index) else { return "" }
         return String(decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, index))),
                       as: UTF8.self)
     }
 
-    public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
+    func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
 
-    public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
     private static var emptyText: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
     /// `SQLITE_TRANSIENT`, which the C macro defines as a cast of -1.

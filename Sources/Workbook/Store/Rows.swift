@@ -44,34 +44,30 @@ enum Rows {
 }
 
 extension WorkbookStore {
-    /// Appends one entry to the change log.
-    func appendChange(_ db: Database, _ type: ChangeType, workbookId: String, passId: String?,
-                      promptId: String? = nil, revision: Int? = nil, status: AnswerStatus? = nil,
-                      at: String, client: String) throws {
-        try RawStatement.with(db, Self.appendChangeSQL) { change in
+    /// Appends one entry to the change log. Public, like the row writes of a save, for the
+    /// benchmark's storage floor.
+    public static func appendChange(_ db: Database, _ type: ChangeType, workbookId: String, passId: String?,
+                                    promptId: String? = nil, revision: Int? = nil, status: AnswerStatus? = nil,
+                                    at: String, client: String) throws {
+        try RawStatement.with(db, """
+            INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """) { change in
             change.bind(1, type.rawValue); change.bind(2, workbookId); change.bind(3, passId); change.bind(4, promptId)
-            change.bind(5, revision)
-            change.bind(6, status?.rawValue); change.bind(7, at); change.bind(8, client)
+            change.bind(5, revision); change.bind(6, status?.rawValue); change.bind(7, at); change.bind(8, client)
             try change.execute()
         }
     }
 
-    /// Appends a change. Arguments: type, workbookId, passId, promptId, revision, status, at, client.
-    public static let appendChangeSQL = """
-        INSERT INTO changes(type, workbookId, passId, promptId, revision, status, at, client)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
-
     /// The current answer of one prompt in one pass.
-    func fetchAnswer(_ db: Database, passId: String, promptId: String) throws -> Answer? {
-        try RawStatement.with(db, Self.fetchAnswerSQL) { answer in
+    public static func fetchAnswer(_ db: Database, passId: String, promptId: String) throws -> Answer? {
+        try RawStatement.with(db, fetchAnswerSQL) { answer in
             answer.bind(1, passId); answer.bind(2, promptId)
             return try answer.step() ? Rows.answer(answer) : nil
         }
     }
 
-    /// The current answer of (passId, promptId), its columns `Rows.answerColumns`.
-    public static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
+    private static let fetchAnswerSQL = "SELECT \(Rows.answerColumns) FROM answers WHERE passId = ? AND promptId = ?"
 
     /// The pack version answers to `workbookId` are written against ("" for an unloaded workbook).
     func packVersion(_ workbookId: String) -> String { catalog.pack(workbookId)?.version ?? "" }

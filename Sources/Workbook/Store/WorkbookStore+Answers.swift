@@ -55,7 +55,7 @@ extension WorkbookStore {
     public func answersGet(_ params: AnswersGetParams) throws(WorkbookError) -> Answer? {
         try read { db in
             guard let pass = try answerPass(db, promptId: params.promptId, passId: params.passId) else { return nil }
-            return try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+            return try Self.fetchAnswer(db, passId: pass.id, promptId: params.promptId)
         }
     }
 
@@ -94,7 +94,7 @@ extension WorkbookStore {
         let now = timestamp()
         let answer = try write(grouped: true) { db in
             let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
-            let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+            let current = try Self.fetchAnswer(db, passId: pass.id, promptId: params.promptId)
             try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
             if let current, current.status == .skipped { return current }
             return try appendRevision(db, pass: pass, promptId: params.promptId, text: current?.text ?? "",
@@ -111,7 +111,7 @@ extension WorkbookStore {
         let now = timestamp()
         let answer = try write(grouped: true) { db in
             let pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
-            let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+            let current = try Self.fetchAnswer(db, passId: pass.id, promptId: params.promptId)
             try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
             guard let source = try Row.fetchOne(db, sql: """
                 SELECT \(Rows.revisionColumns) FROM revisions WHERE passId = ? AND promptId = ? AND revision = ?
@@ -153,7 +153,7 @@ extension WorkbookStore {
             pass = try writePass(db, workbookId: location.workbookId, passId: params.passId, at: now, client: client)
             if params.passId == nil { openPasses[location.workbookId] = pass }
         }
-        let current = try fetchAnswer(db, passId: pass.id, promptId: params.promptId)
+        let current = try Self.fetchAnswer(db, passId: pass.id, promptId: params.promptId)
         try checkExpected(params.expectedRevision, current: current, promptId: params.promptId, passId: pass.id)
         let status = params.status ?? (current?.status == .final ? .final : .draft)
         if let current, current.status == status, current.text.utf8.elementsEqual(params.text.utf8) { return current }
@@ -177,43 +177,43 @@ extension WorkbookStore {
                         client: String) throws -> Answer {
         let revision = (current?.revision ?? 0) + 1
         let version = packVersion(pass.workbookId)
-        try RawStatement.with(db, Self.insertRevisionSQL) { insert in
-            insert.bind(1, RandomID.timeOrdered(at: options.clock())); insert.bind(2, pass.id); insert.bind(3, promptId)
-            insert.bind(4, revision); insert.bind(5, text); insert.bind(6, status.rawValue); insert.bind(7, now)
-            insert.bind(8, client); insert.bind(9, version); insert.bind(10, reason)
-            try insert.execute()
-        }
+        try Self.insertRevision(db, uuid: RandomID.timeOrdered(at: options.clock()), passId: pass.id, promptId: promptId,
+                                revision: revision, text: text, status: status, at: now, client: client,
+                                packVersion: version, reason: reason)
         let answer = Answer(promptId: promptId, passId: pass.id, text: text, status: status, revision: revision,
                             updatedAt: now, client: client)
         try upsertAnswer(db, answer, packVersion: version, previousText: current?.text)
-        try appendChange(db, change, workbookId: pass.workbookId, passId: pass.id, promptId: promptId,
+        try Self.appendChange(db, change, workbookId: pass.workbookId, passId: pass.id, promptId: promptId,
                          revision: revision, status: status, at: now, client: client)
         return answer
     }
 
-    /// Appends a revision. Arguments: uuid, passId, promptId, revision, text, status, at, client,
-    /// packVersion, reason. Public for the benchmark's storage floor, which runs the same statement.
-    public static let insertRevisionSQL = """
-        INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// Appends a revision row. Public, like the other row writes of a save, for the benchmark's
+    /// storage floor, which runs the same statements the same way.
+    public static func insertRevision(_ db: Database, uuid: String, passId: String, promptId: String, revision: Int,
+                                      text: String, status: AnswerStatus, at: String, client: String,
+                                      packVersion: String, reason: String?) throws {
+        try RawStatement.with(db, """
+            INSERT INTO revisions(uuid, passId, promptId, revision, text, status, at, client, packVersion, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """) { insert in
+            insert.bind(1, uuid); insert.bind(2, passId); insert.bind(3, promptId); insert.bind(4, revision)
+            insert.bind(5, text); insert.bind(6, status.rawValue); insert.bind(7, at); insert.bind(8, client)
+            insert.bind(9, packVersion); insert.bind(10, reason)
+            try insert.execute()
+        }
+    }
 
-    /// Makes a row the current answer of (passId, promptId) and returns its rowid. Arguments: passId,
-    /// promptId, text, status, revision, updatedAt, client, packVersion, words. Public for the
-    /// benchmark's storage floor, which runs the same statement.
-    public static let upsertAnswerSQL = """
-        INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
-          revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
-          packVersion = excluded.packVersion, words = excluded.words
-        RETURNING id
-        """
-
-    /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
-    /// and records the text change for the search index (`AnswerIndex`, applied before commit).
-    func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
-        let rowid = try RawStatement.with(db, Self.upsertAnswerSQL) { upsert -> Int64? in
+    /// Makes `answer` the current answer row of its (pass, prompt) and returns the row's rowid.
+    public static func upsertAnswerRow(_ db: Database, _ answer: Answer, packVersion: String) throws -> Int64 {
+        let rowid = try RawStatement.with(db, """
+            INSERT INTO answers(passId, promptId, text, status, revision, updatedAt, client, packVersion, words)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(passId, promptId) DO UPDATE SET text = excluded.text, status = excluded.status,
+              revision = excluded.revision, updatedAt = excluded.updatedAt, client = excluded.client,
+              packVersion = excluded.packVersion, words = excluded.words
+            RETURNING id
+            """) { upsert -> Int64? in
             upsert.bind(1, answer.passId); upsert.bind(2, answer.promptId); upsert.bind(3, answer.text)
             upsert.bind(4, answer.status.rawValue); upsert.bind(5, answer.revision); upsert.bind(6, answer.updatedAt)
             upsert.bind(7, answer.client); upsert.bind(8, packVersion); upsert.bind(9, WordCount.count(answer.text))
@@ -222,6 +222,13 @@ extension WorkbookStore {
         guard let rowid else {
             throw WorkbookError.storageFailure(kind: .storageCorrupt, reason: "an answer upsert returned no row")
         }
+        return rowid
+    }
+
+    /// Writes the current answer of (pass, prompt), whose text was `previousText` (nil: no row yet),
+    /// and records the text change for the search index (`AnswerIndex`, applied before commit).
+    func upsertAnswer(_ db: Database, _ answer: Answer, packVersion: String, previousText: String?) throws {
+        let rowid = try Self.upsertAnswerRow(db, answer, packVersion: packVersion)
         answerIndex.record(rowid: rowid, old: previousText, new: answer.text)
     }
 

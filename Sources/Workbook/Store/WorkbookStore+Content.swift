@@ -90,7 +90,7 @@ extension WorkbookStore {
         var answer: Answer?
         var earlier: (answers: [Answer], more: Bool) = ([], false)
         if let pass {
-            answer = try fetchAnswer(db, passId: pass.id, promptId: prompt.id)
+            answer = try Self.fetchAnswer(db, passId: pass.id, promptId: prompt.id)
             var position = try passPosition(db, pass)
             if let earlierBefore { position = try min(position, passPosition(db, earlierBefore)) }
             earlier = try earlierAnswers(db, promptId: prompt.id, workbookId: location.workbookId,

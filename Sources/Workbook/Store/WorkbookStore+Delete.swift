@@ -13,7 +13,7 @@ extension WorkbookStore {
             let revisions = db.changesCount
             try db.execute(sql: "DELETE FROM answers WHERE passId = ? AND promptId = ?", arguments: [pass.id, params.promptId])
             if revisions + db.changesCount == 0 { return 0 }
-            try appendChange(db, .answerDeleted, workbookId: pass.workbookId, passId: pass.id, promptId: params.promptId,
+            try Self.appendChange(db, .answerDeleted, workbookId: pass.workbookId, passId: pass.id, promptId: params.promptId,
                              at: now, client: client)
             try optimizeSearchIndex(db)
             return revisions
@@ -29,7 +29,7 @@ extension WorkbookStore {
             let pass = try requirePass(db, params.passId)
             let revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE passId = ?", arguments: [pass.id]) ?? 0
             try db.execute(sql: "DELETE FROM passes WHERE id = ?", arguments: [pass.id]) // cascades
-            try appendChange(db, .passDeleted, workbookId: pass.workbookId, passId: pass.id, at: now, client: client)
+            try Self.appendChange(db, .passDeleted, workbookId: pass.workbookId, passId: pass.id, at: now, client: client)
             try optimizeSearchIndex(db)
             return revisions
         }
@@ -54,7 +54,7 @@ extension WorkbookStore {
                 INSERT INTO answers_fts(answers_fts) VALUES ('delete-all');
                 """)
             for workbookId in workbooks {
-                try appendChange(db, .dataErased, workbookId: workbookId, passId: nil, at: now, client: client)
+                try Self.appendChange(db, .dataErased, workbookId: workbookId, passId: nil, at: now, client: client)
             }
             try optimizeSearchIndex(db)
             return revisions

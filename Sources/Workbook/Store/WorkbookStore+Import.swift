@@ -22,7 +22,7 @@ extension WorkbookStore {
                 } else {
                     try db.execute(sql: "INSERT INTO passes(id, workbookId, title, startedAt, closedAt) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [incoming.id, incoming.workbookId, incoming.title, incoming.startedAt, incoming.closedAt])
-                    try appendChange(db, .passStarted, workbookId: incoming.workbookId, passId: incoming.id, at: now, client: client)
+                    try Self.appendChange(db, .passStarted, workbookId: incoming.workbookId, passId: incoming.id, at: now, client: client)
                 }
                 var fresh: [String: [Revision]] = [:]
                 for revision in incoming.revisions {
@@ -66,12 +66,12 @@ extension WorkbookStore {
         guard let top = try Row.fetchOne(db, sql: """
             SELECT \(Rows.revisionColumns) FROM revisions WHERE passId = ? AND promptId = ? ORDER BY revision DESC LIMIT 1
             """, arguments: [passId, promptId]).map(Rows.revision) else { return }
-        let current = try fetchAnswer(db, passId: passId, promptId: promptId)
+        let current = try Self.fetchAnswer(db, passId: passId, promptId: promptId)
         if current?.revision == top.revision { return }
         let answer = Answer(promptId: promptId, passId: passId, text: top.text, status: top.status,
                             revision: top.revision, updatedAt: top.at, client: top.client)
         try upsertAnswer(db, answer, packVersion: top.packVersion, previousText: current?.text)
-        try appendChange(db, .answerImported, workbookId: workbookId, passId: passId, promptId: promptId,
+        try Self.appendChange(db, .answerImported, workbookId: workbookId, passId: passId, promptId: promptId,
                          revision: top.revision, status: top.status, at: now, client: client)
     }
 }

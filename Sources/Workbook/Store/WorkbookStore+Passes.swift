@@ -33,7 +33,7 @@ extension WorkbookStore {
             var pass = try requirePass(db, params.passId)
             if !pass.isOpen { return pass }
             try db.execute(sql: "UPDATE passes SET closedAt = ? WHERE id = ?", arguments: [now, pass.id])
-            try appendChange(db, .passClosed, workbookId: pass.workbookId, passId: pass.id, at: now, client: client)
+            try Self.appendChange(db, .passClosed, workbookId: pass.workbookId, passId: pass.id, at: now, client: client)
             pass.closedAt = now
             return pass
         }
@@ -65,7 +65,7 @@ extension WorkbookStore {
         let pass = Pass(id: RandomID.make(), workbookId: workbookId, title: title, startedAt: at, closedAt: nil)
         try db.execute(sql: "INSERT INTO passes(id, workbookId, title, startedAt) VALUES (?, ?, ?, ?)",
                        arguments: [pass.id, workbookId, title, at])
-        try appendChange(db, .passStarted, workbookId: workbookId, passId: pass.id, at: at, client: client)
+        try Self.appendChange(db, .passStarted, workbookId: workbookId, passId: pass.id, at: at, client: client)
         return pass
     }
 
